@@ -1,0 +1,39 @@
+namespace Jobs.Storage;
+
+/// <summary>The read side the dashboard and the JSON API stand on. Every query is index-backed.</summary>
+public interface IMonitoringApi
+{
+    /// <summary>Counts per state, plus servers, recurring jobs, queues and retries waiting.</summary>
+    Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
+
+    /// <summary>A page of jobs in a state, newest state change first.</summary>
+    Task<IReadOnlyList<JobSummary>> GetJobsAsync(string stateName, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>Scheduled jobs that are waiting for their next attempt after a failure, soonest first.</summary>
+    Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>A page of the enqueued jobs of one queue, oldest (next to run) first.</summary>
+    Task<IReadOnlyList<JobSummary>> GetEnqueuedJobsAsync(string queue, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>One job with arguments, full history (newest first), exception, result and continuations; null when it does not exist.</summary>
+    Task<JobDetails?> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Every queue that has enqueued jobs or is listened to by a server, with its length and first jobs.</summary>
+    Task<IReadOnlyList<QueueSummary>> GetQueuesAsync(int firstJobsPerQueue, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ServerRecord>> GetServersAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<RecurringJobRecord>> GetRecurringJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The recent jobs of one recurring job, newest first.</summary>
+    Task<IReadOnlyList<JobSummary>> GetRecurringJobRunsAsync(string recurringJobId, int take, CancellationToken cancellationToken);
+
+    /// <summary>Succeeded and failed counts per hour for the <paramref name="hours"/> hours ending with the one holding <paramref name="until"/>, oldest first, empty hours included.</summary>
+    Task<IReadOnlyList<TimelinePoint>> GetHourlyTimelineAsync(DateTimeOffset until, int hours, CancellationToken cancellationToken);
+
+    /// <summary>Succeeded and failed counts per UTC day for the <paramref name="days"/> days ending with the one holding <paramref name="until"/>, oldest first, empty days included.</summary>
+    Task<IReadOnlyList<TimelinePoint>> GetDailyTimelineAsync(DateTimeOffset until, int days, CancellationToken cancellationToken);
+
+    /// <summary>Finds jobs by id, by method or type name, or by text in the arguments; newest first.</summary>
+    Task<IReadOnlyList<JobSummary>> SearchJobsAsync(string text, int take, CancellationToken cancellationToken);
+}
