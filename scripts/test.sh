@@ -30,6 +30,7 @@ set -Eeuo pipefail
 APT_PACKAGES=(
   "postgresql         /usr/lib/postgresql/*/bin/initdb"
   "postgresql-client  psql"
+  "tzdata             /usr/share/zoneinfo/Europe/Berlin"
 )
 
 REPO_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
