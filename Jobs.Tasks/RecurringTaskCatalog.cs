@@ -74,7 +74,10 @@ public sealed partial class RecurringTaskCatalog
             var clash = definitions.Find(d => string.Equals(d.Id, definition.Id, StringComparison.OrdinalIgnoreCase));
             if (clash is not null)
             {
-                errors.Add($"Duplicate recurring task id '{definition.Id}': used by {clash.TaskType.FullName} and {type.FullName}.");
+                var spelling = clash.Id == definition.Id
+                    ? ""
+                    : $" ('{definition.Id}' differs only in case, and ids are compared as configuration keys are: ignoring case)";
+                errors.Add($"Duplicate recurring task id '{clash.Id}'{spelling}: used by {clash.TaskType.FullName} and {type.FullName}.");
                 continue;
             }
 
