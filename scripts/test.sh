@@ -84,9 +84,11 @@ install_missing_packages() {
   command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them."
   say "installing ${missing[*]} ..."
   export DEBIAN_FRONTEND=noninteractive
-  # The postgresql package would create and start a 'main' cluster on 5432; the tests bring their own.
-  mkdir -p /etc/postgresql-common/createcluster.d
-  echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/50-jobs-tests.conf
+  if [[ " ${missing[*]} " == *" postgresql"* ]]; then
+    # The postgresql package would create and start a 'main' cluster on 5432; the tests bring their own.
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/50-jobs-tests.conf
+  fi
 
   local log attempt
   log=$(mktemp /tmp/jobs-test-apt.XXXXXX)
@@ -99,6 +101,8 @@ install_missing_packages() {
     fi
     say "apt-get failed (attempt $attempt of 5); retrying in 10 s ..."
     sleep 10
+    # An install cut short earlier leaves dpkg half-configured; finish that before trying again.
+    dpkg --configure -a >>"$log" 2>&1 || true
   done
   cat "$log" >&2
   die "could not install ${missing[*]} (log above)."
