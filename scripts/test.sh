@@ -164,7 +164,9 @@ start_cluster() {
   rm -f "$PG_ROOT/pwfile"
 
   # Settings go into the data directory, so a plain `pg_ctl restart` from a test keeps them.
-  # Durability is traded for speed: this cluster lives for one test run.
+  # Durability against an OS crash is traded for speed (fsync off): this cluster lives for one test run.
+  # synchronous_commit stays on, so a server killed by a test (`pg_ctl stop -m immediate`) still keeps
+  # every commit it acknowledged, as a production server would.
   cat >>"$PG_DATA/postgresql.conf" <<EOF
 
 # --- scripts/test.sh ---
@@ -173,7 +175,6 @@ listen_addresses = '127.0.0.1'
 unix_socket_directories = '$PG_ROOT'
 max_connections = 300
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 wal_level = minimal
 max_wal_senders = 0
