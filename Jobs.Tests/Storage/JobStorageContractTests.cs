@@ -579,6 +579,31 @@ public abstract class JobStorageContractTests
     }
 
     [Test]
+    public async Task WaitForJobsAsync_Returns_WhenContinuationIsEnqueuedByItsParent()
+    {
+        var parent = await EnqueueAsync();
+        await ContinueAsync(parent, JobContinuationOptions.OnlyOnSucceededState, "emails");
+        await FetchAsync("server-1", 1, "default");
+        var wait = Storage.WaitForJobsAsync(["emails"], TimeSpan.FromHours(1), default);
+
+        await SucceedAsync(parent);
+
+        await AssertCompletesAsync(wait);
+    }
+
+    [Test]
+    public async Task WaitForJobsAsync_Returns_WhenRemovedServersJobsAreRequeued()
+    {
+        await EnqueueAsync();
+        await FetchAsync("server-1", 1, "default");
+        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
+
+        await Storage.RemoveServerAsync("server-1", "Stopped", default);
+
+        await AssertCompletesAsync(wait);
+    }
+
+    [Test]
     public async Task WaitForJobsAsync_Returns_WhenTimeoutPasses()
     {
         var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromMilliseconds(200), default);
@@ -1120,17 +1145,23 @@ public abstract class JobStorageContractTests
         });
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public async Task ClaimRecurringOccurrenceAsync_SkipsAndRecordsWhy_WhenPreviousRunIsStillGoing(bool processing)
+    [TestCase(EnqueuedState.StateName)]
+    [TestCase(ProcessingState.StateName)]
+    [TestCase(ScheduledState.StateName)]
+    public async Task ClaimRecurringOccurrenceAsync_SkipsAndRecordsWhy_WhenPreviousRunIsStillGoing(string previousState)
     {
         var first = Time.GetUtcNow().AddMinutes(-2);
         var second = first.AddMinutes(1);
         await Storage.AddOrUpdateRecurringJobAsync(Recurring("every-minute", "* * * * *", first), default);
         var run = await Storage.ClaimRecurringOccurrenceAsync(Claim("every-minute", first, second), default);
-        if (processing)
+        if (previousState != EnqueuedState.StateName)
         {
             await FetchAsync("server-1", 1, "default");
+        }
+
+        if (previousState == ScheduledState.StateName)
+        {
+            await Storage.ChangeStatesAsync([new StateChange(run.JobId!, new ScheduledState(Time.GetUtcNow().AddMinutes(1), "Retry attempt 1")) { RetryCount = 1 }], default);
         }
 
         var claimedAt = Time.GetUtcNow();
