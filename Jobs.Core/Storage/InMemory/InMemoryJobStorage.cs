@@ -105,7 +105,7 @@ public sealed class InMemoryJobStorage : IJobStorage
 
         try
         {
-            await signal.Task.WaitAsync(timeout, _time, cancellationToken);
+            await signal.Task.WaitAsync(InMemoryLocks.Bounded(timeout), _time, cancellationToken);
         }
         catch (TimeoutException)
         {
