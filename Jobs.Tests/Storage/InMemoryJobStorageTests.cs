@@ -50,6 +50,15 @@ public sealed class InMemoryJobStorageTests : JobStorageContractTests
     }
 
     [Test]
+    public void CreateJobAsync_ReturnsFaultedTask_WhenParentIsMissing()
+    {
+        var task = Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "default", new AwaitingState("424242")), default);
+
+        Assert.That(task.IsFaulted, Is.True);
+        Assert.That(task.Exception!.InnerException, Is.TypeOf<ArgumentException>());
+    }
+
+    [Test]
     public async Task DisposeAsync_WakesWaitingServers_WhenStorageShutsDown()
     {
         var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
