@@ -319,6 +319,40 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task WaitForJobsAsync_Returns_WhenListenerConnectionWasKilledAndReconnected()
+    {
+        var applicationName = "jobs-test-" + Guid.NewGuid().ToString("N")[..8];
+        var storage = CreateSut(applicationName: applicationName, configure: o => o.NotificationReconnectDelay = TimeSpan.FromMilliseconds(50));
+        await storage.InitializeAsync(CancellationToken.None);
+        var connected = 0;
+        var firstListen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondListen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        storage.Notifier.Listening += () => (Interlocked.Increment(ref connected) == 1 ? firstListen : secondListen).TrySetResult();
+        storage.Notifier.EnsureStarted();
+        await firstListen.Task.WaitAsync(SignalTimeout);
+
+        await TerminateBackendsAsync(applicationName);
+        await secondListen.Task.WaitAsync(SignalTimeout);
+        var wait = storage.WaitForJobsAsync(["q1"], TimeSpan.FromMinutes(10), CancellationToken.None);
+        await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        Assert.That(await Task.WhenAny(wait, Task.Delay(SignalTimeout)), Is.SameAs(wait));
+    }
+
+    [Test]
+    public async Task GetJobAsync_RetriesAndSucceeds_WhenPooledConnectionsWereTerminated()
+    {
+        var applicationName = "jobs-test-" + Guid.NewGuid().ToString("N")[..8];
+        var storage = CreateSut(applicationName: applicationName);
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        await TerminateBackendsAsync(applicationName);
+        var stored = await storage.GetJobAsync(id, CancellationToken.None);
+
+        Assert.That(stored, Is.Not.Null);
+    }
+
+    [Test]
     public async Task WaitForJobsAsync_Returns_WhenTimeoutPassesWithoutNotification()
     {
         var storage = CreateSut();
@@ -540,7 +574,18 @@ public sealed class PostgreSqlJobStorageTests
         });
     }
 
-    private PostgreSqlJobStorage CreateSut(string? schema = null)
+    private static async Task TerminateBackendsAsync(string applicationName)
+    {
+        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()",
+            connection);
+        command.Parameters.AddWithValue("name", applicationName);
+        var terminated = (long)(await command.ExecuteScalarAsync())!;
+        Assert.That(terminated, Is.GreaterThan(0), "no connection to terminate");
+    }
+
+    private PostgreSqlJobStorage CreateSut(string? schema = null, string? applicationName = null, Action<PostgreSqlStorageOptions>? configure = null)
     {
         schema ??= PostgreSqlTestDatabase.NewSchemaName();
         if (!_schemas.Contains(schema))
@@ -548,7 +593,15 @@ public sealed class PostgreSqlJobStorageTests
             _schemas.Add(schema);
         }
 
-        var storage = new PostgreSqlJobStorage(PostgreSqlTestDatabase.ConnectionString, new PostgreSqlStorageOptions { SchemaName = schema });
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgreSqlTestDatabase.ConnectionString);
+        if (applicationName is not null)
+        {
+            connectionString.ApplicationName = applicationName;
+        }
+
+        var options = new PostgreSqlStorageOptions { SchemaName = schema };
+        configure?.Invoke(options);
+        var storage = new PostgreSqlJobStorage(connectionString.ConnectionString, options);
         _storages.Add(storage);
         return storage;
     }
