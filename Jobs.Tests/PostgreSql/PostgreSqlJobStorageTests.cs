@@ -540,6 +540,72 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task SetRecurringJobPausedAsync_SetsNextRunOnResume_AndRemoveRecurringJobAsyncReportsExistence()
+    {
+        var storage = CreateSut();
+        var next = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await storage.AddOrUpdateRecurringJobAsync(new RecurringJobDefinition("rec", Invocation("r"), "* * * * *", "UTC", "q1", next), CancellationToken.None);
+
+        var paused = await storage.SetRecurringJobPausedAsync("rec", true, null, CancellationToken.None);
+        var resumed = await storage.SetRecurringJobPausedAsync("rec", false, next.AddHours(1), CancellationToken.None);
+        var due = await storage.GetDueRecurringJobsAsync(next.AddHours(1), 10, CancellationToken.None);
+        var missing = await storage.SetRecurringJobPausedAsync("nope", true, null, CancellationToken.None);
+        var removed = await storage.RemoveRecurringJobAsync("rec", CancellationToken.None);
+        var removedAgain = await storage.RemoveRecurringJobAsync("rec", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused && resumed, Is.True);
+            Assert.That(due.Single().NextExecution, Is.EqualTo(next.AddHours(1)));
+            Assert.That(due.Single().Paused, Is.False);
+            Assert.That(missing, Is.False);
+            Assert.That(removed, Is.True);
+            Assert.That(removedAgain, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task CreateJobAsync_BecomesLastRunOfRecurringJob_WhenRecurringJobIdIsSet()
+    {
+        var storage = CreateSut();
+        var next = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await storage.AddOrUpdateRecurringJobAsync(new RecurringJobDefinition("rec", Invocation("r"), "* * * * *", "UTC", "q1", next), CancellationToken.None);
+
+        var id = await storage.CreateJobAsync(NewJob("q1") with { RecurringJobId = "rec" }, CancellationToken.None);
+        var record = await storage.GetRecurringJobAsync("rec", CancellationToken.None);
+        var runs = await storage.Monitoring.GetRecurringJobRunsAsync("rec", 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.LastJobId, Is.EqualTo(id));
+            Assert.That(record.LastExecution, Is.Not.Null);
+            Assert.That(runs.Select(r => r.Id), Is.EqualTo(new[] { id }));
+            Assert.That(record.NextExecution, Is.EqualTo(next));
+        });
+    }
+
+    [Test]
+    public async Task CreateJobsAsync_ReturnsDistinctIdsInOrder_WhenBatchSpansSeveralChunks()
+    {
+        var storage = CreateSut();
+        var jobs = Enumerable.Range(0, 12_000).Select(i => new NewJob(Invocation("n" + i), "bulk", new EnqueuedState())).ToArray();
+
+        var ids = await storage.CreateJobsAsync(jobs, CancellationToken.None);
+        var first = await storage.Monitoring.GetJobDetailsAsync(ids[0], CancellationToken.None);
+        var last = await storage.Monitoring.GetJobDetailsAsync(ids[^1], CancellationToken.None);
+        var stats = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ids, Has.Count.EqualTo(12_000));
+            Assert.That(ids, Is.Unique);
+            Assert.That(first!.Invocation.Arguments, Does.Contain("\"n0\""));
+            Assert.That(last!.Invocation.Arguments, Does.Contain("\"n11999\""));
+            Assert.That(stats.Enqueued, Is.EqualTo(12_000));
+        });
+    }
+
+    [Test]
     public async Task InitializeAsync_Succeeds_WhenSeveralStoragesMigrateTheSameNewSchemaAtOnce()
     {
         var schema = PostgreSqlTestDatabase.NewSchemaName();
