@@ -98,6 +98,26 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task ChangeStatesAsync_AppliesExactlyOne_WhenManyChangesRaceFromTheSameState()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(n => Task.Run(() => storage.ChangeStatesAsync(
+            [new StateChange(id, new ProcessingState("s" + n)) { ExpectedStates = [EnqueuedState.StateName] }],
+            CancellationToken.None))));
+        var stored = await storage.GetJobAsync(id, CancellationToken.None);
+        var winner = Array.FindIndex(results, r => r[0]);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(results.Count(r => r[0]), Is.EqualTo(1));
+            Assert.That(stored!.ServerId, Is.EqualTo("s" + winner));
+            Assert.That((await storage.Monitoring.GetJobDetailsAsync(id, CancellationToken.None))!.History, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task ChangeStatesAsync_AppliesChangesInOrder_WhenBatchHoldsSameJobTwice()
     {
         var storage = CreateSut();
