@@ -1,0 +1,172 @@
+namespace Jobs.PostgreSql;
+
+/// <summary>
+/// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
+/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>); counts come from the counters the
+/// write side keeps, never from counting job rows, so they stay cheap at millions of jobs.
+/// </summary>
+internal sealed class PostgreSqlMonitoringQueries
+{
+    /// <summary>The columns <see cref="PostgreSqlMonitoringApi"/> reads into a job summary, over <c>job j</c>.</summary>
+    public const string SummaryColumns =
+        "j.id, j.type, j.method, j.queue, j.state, j.state_reason, j.created_at, j.state_changed_at, j.state_data::text, j.retry_count, j.recurring_job_id";
+
+    /// <summary>How many columns <see cref="SummaryColumns"/> has.</summary>
+    public const int SummaryColumnCount = 11;
+
+    /// <param name="recurringColumns">The storage's <see cref="PostgreSqlQueries.RecurringColumns"/>, so both sides read recurring jobs alike.</param>
+    public PostgreSqlMonitoringQueries(string schema, string recurringColumns)
+    {
+        var s = schema;
+
+        // Distinct queues that hold enqueued jobs, one index descent per queue (a loose index scan over
+        // job_enqueued_ix), plus the queues servers listen to. Needs WITH RECURSIVE on the statement.
+        var queueNames = $"""
+            enqueued_queues(queue) AS (
+              SELECT min(queue) FROM {s}.job WHERE state = 'Enqueued'
+              UNION ALL
+              SELECT (SELECT min(e.queue) FROM {s}.job e WHERE e.state = 'Enqueued' AND e.queue > q.queue)
+              FROM enqueued_queues q WHERE q.queue IS NOT NULL
+            ),
+            queue_names(queue) AS (
+              SELECT queue FROM enqueued_queues WHERE queue IS NOT NULL
+              UNION
+              SELECT unnest(queues) FROM {s}.server
+            )
+            """;
+
+        // A counter's value is its rolled-up total plus the deltas written since the last roll-up.
+        static string CounterValues(string s, string keys) => $"""
+            SELECT key, sum(value)::bigint AS value FROM (
+              SELECT key, value FROM {s}.counter_total WHERE key = ANY ({keys})
+              UNION ALL
+              SELECT key, value FROM {s}.counter WHERE key = ANY ({keys})
+            ) c GROUP BY key
+            """;
+
+        Statistics = $"""
+            WITH RECURSIVE {queueNames},
+            counted AS (
+              {CounterValues(s, "@keys")}
+            )
+            SELECT key, value FROM counted
+            UNION ALL SELECT 'servers', count(*) FROM {s}.server
+            UNION ALL SELECT 'recurring', count(*) FROM {s}.recurring_job
+            UNION ALL SELECT 'retries', count(*) FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0
+            UNION ALL SELECT 'queues', count(*) FROM queue_names
+            """;
+
+        // Pages pick ids from the index alone (index-only scan), then read just those rows: a deep
+        // OFFSET walks index entries, not heap pages.
+        JobsInState = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = @state ORDER BY state_changed_at DESC, id DESC OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.state_changed_at DESC, j.id DESC
+            """;
+
+        Retries = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0 ORDER BY scheduled_at, id OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.scheduled_at, j.id
+            """;
+
+        // Oldest first, in the order FetchNext takes them.
+        EnqueuedJobs = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = 'Enqueued' AND queue = @queue ORDER BY id OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.id
+            """;
+
+        JobDetails = $"""
+            SELECT {SummaryColumns}, j.parameter_types, j.arguments, j.parent_id, j.expire_at, j.server_id
+            FROM {s}.job j WHERE j.id = @id
+            """;
+
+        JobHistory = $"SELECT state, reason, created_at, data::text FROM {s}.job_history WHERE job_id = @id ORDER BY id DESC";
+
+        Continuations = $"SELECT id FROM {s}.job WHERE parent_id = @id ORDER BY id";
+
+        // One row per queue and first job (queue columns, then the summary columns or nulls for an empty queue).
+        Queues = $"""
+            WITH RECURSIVE {queueNames},
+            lengths AS (
+              {CounterValues(s, "ARRAY(SELECT 'queue:' || queue FROM queue_names)")}
+            )
+            SELECT n.queue, greatest(coalesce(l.value, 0), 0), f.*
+            FROM queue_names n
+            LEFT JOIN lengths l ON l.key = 'queue:' || n.queue
+            LEFT JOIN LATERAL (
+              SELECT {SummaryColumns} FROM {s}.job j
+              WHERE j.state = 'Enqueued' AND j.queue = n.queue
+              ORDER BY j.id
+              LIMIT @first
+            ) f ON true
+            ORDER BY n.queue, f.id
+            """;
+
+        Servers = $"SELECT id, worker_count, queues, started_at, last_heartbeat FROM {s}.server ORDER BY id";
+
+        RecurringJobs = $"""
+            SELECT {recurringColumns}
+            FROM {s}.recurring_job r LEFT JOIN {s}.job j ON j.id = r.last_job_id
+            ORDER BY r.id
+            """;
+
+        RecurringRuns = $"""
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE j.recurring_job_id = @recurring
+            ORDER BY j.id DESC
+            LIMIT @take
+            """;
+
+        Timeline = CounterValues(s, "@keys");
+
+        SearchById = $"SELECT {SummaryColumns} FROM {s}.job j WHERE j.id = @id";
+
+        // The expressions match job_method_trgm_ix and job_arguments_trgm_ix (pg_trgm, GIN).
+        SearchByText = $"""
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE j.id IN (
+              SELECT id FROM {s}.job WHERE (type || '.' || method) ILIKE @pattern
+              UNION
+              SELECT id FROM {s}.job WHERE arguments ILIKE @pattern
+            )
+            ORDER BY j.id DESC
+            LIMIT @take
+            """;
+    }
+
+    /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
+    public string Statistics { get; }
+
+    public string JobsInState { get; }
+
+    public string Retries { get; }
+
+    public string EnqueuedJobs { get; }
+
+    public string JobDetails { get; }
+
+    public string JobHistory { get; }
+
+    public string Continuations { get; }
+
+    public string Queues { get; }
+
+    public string Servers { get; }
+
+    /// <summary>Every recurring job with the state of its last run, in the columns <see cref="PostgreSqlReaders.ReadRecurringJob"/> reads.</summary>
+    public string RecurringJobs { get; }
+
+    public string RecurringRuns { get; }
+
+    /// <summary>Rows (key, value) of the counters named in @keys.</summary>
+    public string Timeline { get; }
+
+    public string SearchById { get; }
+
+    public string SearchByText { get; }
+}
