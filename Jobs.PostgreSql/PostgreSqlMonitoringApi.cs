@@ -12,6 +12,12 @@ namespace Jobs.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
 {
+    /// <summary>How many older matches search reads at most through the trigram indexes.</summary>
+    private const int SearchOlderCap = 1_000;
+
+    /// <summary>pg_trgm indexes three-character sequences: shorter terms cannot be looked up.</summary>
+    private const int MinimumTrigramTerm = 3;
+
     private static readonly string[] StateCounterKeys = StateNames.All.Select(s => "state:" + s).ToArray();
 
     private readonly PostgreSqlJobStorage _storage;
@@ -23,6 +29,9 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         _storage = storage;
         _queries = new PostgreSqlMonitoringQueries(storage.Schema, storage.Queries.RecurringColumns);
     }
+
+    /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
+    internal long SearchRecentWindow { get; set; } = 10_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(
@@ -265,21 +274,37 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
             return QuerySummariesAsync(_queries.SearchById, p => p.Add(new NpgsqlParameter<long>("id", id)), cancellationToken);
         }
 
+        // A dotted term may be a display name (ReportTask.Build): the type's short name, a dot, the method.
+        var dot = term.LastIndexOf('.');
+        var dotted = dot >= 0 && Math.Max(dot, term.Length - dot - 1) >= MinimumTrigramTerm;
         return QuerySummariesAsync(
-            _queries.SearchByText,
+            dotted ? _queries.SearchByDottedText : _queries.SearchByText,
             p =>
             {
+                p.Add(new NpgsqlParameter<string>("term", term.ToLowerInvariant()));
                 p.Add(new NpgsqlParameter<string>("pattern", ContainsPattern(term)));
+                if (dotted)
+                {
+                    p.Add(new NpgsqlParameter<string>("loose", "%" + EscapeLike(term[..dot]) + "%" + EscapeLike(term[(dot + 1)..]) + "%"));
+                }
+
                 p.Add(new NpgsqlParameter<int>("take", take));
+                p.Add(new NpgsqlParameter<long>("window", SearchRecentWindow));
+                p.Add(new NpgsqlParameter<int>("cap", SearchOlderCap));
+
+                // Without a trigram to look up, the index would be read whole: short terms search the recent jobs only.
+                p.Add(new NpgsqlParameter<bool>("older", term.Length >= MinimumTrigramTerm));
             },
             cancellationToken);
     }
 
     /// <summary>An ILIKE pattern matching <paramref name="text"/> anywhere, with its wildcards taken literally.</summary>
-    internal static string ContainsPattern(string text) =>
-        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal)
-                  .Replace("%", "\\%", StringComparison.Ordinal)
-                  .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+    private static string ContainsPattern(string text) => "%" + EscapeLike(text) + "%";
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
 
     private Task<IReadOnlyList<TimelinePoint>> TimelineAsync(DateTimeOffset[] starts, string bucket, string format, CancellationToken cancellationToken)
     {

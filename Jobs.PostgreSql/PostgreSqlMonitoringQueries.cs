@@ -126,17 +126,8 @@ internal sealed class PostgreSqlMonitoringQueries
 
         SearchById = $"SELECT {SummaryColumns} FROM {s}.job j WHERE j.id = @id";
 
-        // The expressions match job_method_trgm_ix and job_arguments_trgm_ix (pg_trgm, GIN).
-        SearchByText = $"""
-            SELECT {SummaryColumns} FROM {s}.job j
-            WHERE j.id IN (
-              SELECT id FROM {s}.job WHERE (type || '.' || method) ILIKE @pattern
-              UNION
-              SELECT id FROM {s}.job WHERE arguments ILIKE @pattern
-            )
-            ORDER BY j.id DESC
-            LIMIT @take
-            """;
+        SearchByText = Search(s, matchDisplayName: false);
+        SearchByDottedText = Search(s, matchDisplayName: true);
     }
 
     /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
@@ -168,5 +159,48 @@ internal sealed class PostgreSqlMonitoringQueries
 
     public string SearchById { get; }
 
+    /// <summary>Jobs whose type or method name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>
     public string SearchByText { get; }
+
+    /// <summary>As <see cref="SearchByText"/>, and also jobs whose display name (<c>ReportTask.Build</c>) holds the term; @loose matches a superset through the index.</summary>
+    public string SearchByDottedText { get; }
+
+    /// <summary>
+    /// Two phases in one statement. First the newest <c>@window</c> jobs are read backwards through the primary key
+    /// and filtered (strpos, so no trigram index is chosen): a term that is common is found there at once, and the
+    /// cost is bounded. Only when that finds fewer than @take jobs (and @older is true) are the older jobs searched
+    /// through the trigram indexes (job_method_trgm_ix, job_arguments_trgm_ix); at most @cap of them are read, so a
+    /// term common only among old jobs cannot make the statement read the whole table. <c>j.id + 0</c> keeps the
+    /// planner from walking the primary key through every older job instead of asking the trigram indexes.
+    /// </summary>
+    private static string Search(string s, bool matchDisplayName)
+    {
+        // TypeNames.ShortName in SQL: the type's name without namespace, assembly or generic arguments.
+        const string display = "substring(split_part(split_part(j.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || j.method";
+        var recentDisplay = matchDisplayName ? $" OR strpos(lower({display}), @term) > 0" : string.Empty;
+        var olderDisplay = matchDisplayName ? $" OR ((j.type || '.' || j.method) ILIKE @loose AND ({display}) ILIKE @pattern)" : string.Empty;
+        return $"""
+            WITH bound AS MATERIALIZED (
+              SELECT coalesce(max(id), 0) - @window AS low FROM {s}.job
+            ),
+            recent AS MATERIALIZED (
+              SELECT j.id FROM {s}.job j
+              WHERE j.id > (SELECT low FROM bound)
+                AND (strpos(lower(j.type || '.' || j.method), @term) > 0 OR strpos(lower(j.arguments), @term) > 0{recentDisplay})
+              ORDER BY j.id DESC
+              LIMIT @take
+            ),
+            older AS MATERIALIZED (
+              SELECT j.id FROM {s}.job j
+              WHERE @older AND (SELECT count(*) FROM recent) < @take
+                AND j.id + 0 <= (SELECT low FROM bound)
+                AND ((j.type || '.' || j.method) ILIKE @pattern OR j.arguments ILIKE @pattern{olderDisplay})
+              LIMIT @cap
+            )
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE j.id IN (SELECT id FROM recent UNION ALL SELECT id FROM older)
+            ORDER BY j.id DESC
+            LIMIT @take
+            """;
+    }
 }

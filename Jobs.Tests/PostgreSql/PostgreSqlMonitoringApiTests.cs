@@ -361,9 +361,12 @@ public sealed class PostgreSqlMonitoringApiTests
         Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
     }
 
-    [Test]
-    public async Task SearchJobsAsync_FindsJobsByTypeOrMethodIgnoringCase_NewestFirstAndLimited()
+    // Window 10,000: every job is among the newest, read directly. Window 0: every job is older, found through the trigram indexes.
+    [TestCase(10_000L)]
+    [TestCase(0L)]
+    public async Task SearchJobsAsync_FindsJobsByTypeOrMethodIgnoringCase_NewestFirstAndLimited(long recentWindow)
     {
+        SetSearchWindow(recentWindow);
         var ids = await _storage.CreateJobsAsync([Report(1), Email("a@x.org", "emails"), Report(2), Report(3)], _ct);
 
         var byType = await Monitoring.SearchJobsAsync("reporttask", 2, _ct);
@@ -378,9 +381,11 @@ public sealed class PostgreSqlMonitoringApiTests
         });
     }
 
-    [Test]
-    public async Task SearchJobsAsync_FindsJobsByArgumentText_AndTakesWildcardsLiterally()
+    [TestCase(10_000L)]
+    [TestCase(0L)]
+    public async Task SearchJobsAsync_FindsJobsByArgumentText_AndTakesWildcardsLiterally(long recentWindow)
     {
+        SetSearchWindow(recentWindow);
         var ids = await _storage.CreateJobsAsync([Email("alice@example.org", "emails"), Email("bob@example.org", "emails"), Email("100%_sure@x.org", "emails")], _ct);
 
         var alice = await Monitoring.SearchJobsAsync("ALICE@example", 10, _ct);
@@ -394,6 +399,30 @@ public sealed class PostgreSqlMonitoringApiTests
             Assert.That(nothing, Is.Empty);
         });
     }
+
+    [Test]
+    public async Task SearchJobsAsync_CombinesNewestAndOlderMatches_NewestFirst()
+    {
+        var ids = await _storage.CreateJobsAsync([Report(1), Email("a@x.org", "emails"), Report(2), Report(3), Report(4)], _ct);
+        SetSearchWindow(2);
+
+        var found = await Monitoring.SearchJobsAsync("ReportTask.Build", 10, _ct);
+
+        Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[4], ids[3], ids[2], ids[0] }));
+    }
+
+    [Test]
+    public async Task SearchJobsAsync_SearchesOnlyTheNewestJobs_WhenTermIsShorterThanATrigram()
+    {
+        var ids = await _storage.CreateJobsAsync([Email("xy@old.org", "emails"), Email("xy@new.org", "emails")], _ct);
+        SetSearchWindow(1);
+
+        var found = await Monitoring.SearchJobsAsync("XY", 10, _ct);
+
+        Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
+    }
+
+    private void SetSearchWindow(long jobs) => ((PostgreSqlMonitoringApi)Monitoring).SearchRecentWindow = jobs;
 
     private async Task FetchAsync(string queue, int count) =>
         await _storage.FetchNextAsync(new FetchRequest([queue], count, "server-1"), _ct);
