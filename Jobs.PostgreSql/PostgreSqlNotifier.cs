@@ -105,10 +105,10 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
                 }
 
                 Log.ListenerConnected(_logger, _channel);
-                Listening?.Invoke();
 
                 // Jobs may have been enqueued while no one listened: let every waiter look.
                 Wake(null);
+                Listening?.Invoke();
                 while (true)
                 {
                     if (!await connection.WaitAsync(KeepAliveInterval, stopping))
