@@ -274,20 +274,12 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
             return QuerySummariesAsync(_queries.SearchById, p => p.Add(new NpgsqlParameter<long>("id", id)), cancellationToken);
         }
 
-        // A dotted term may be a display name (ReportTask.Build): the type's short name, a dot, the method.
-        var dot = term.LastIndexOf('.');
-        var dotted = dot >= 0 && Math.Max(dot, term.Length - dot - 1) >= MinimumTrigramTerm;
         return QuerySummariesAsync(
-            dotted ? _queries.SearchByDottedText : _queries.SearchByText,
+            _queries.SearchByText,
             p =>
             {
                 p.Add(new NpgsqlParameter<string>("term", term.ToLowerInvariant()));
                 p.Add(new NpgsqlParameter<string>("pattern", ContainsPattern(term)));
-                if (dotted)
-                {
-                    p.Add(new NpgsqlParameter<string>("loose", "%" + EscapeLike(term[..dot]) + "%" + EscapeLike(term[(dot + 1)..]) + "%"));
-                }
-
                 p.Add(new NpgsqlParameter<int>("take", take));
                 p.Add(new NpgsqlParameter<long>("window", SearchRecentWindow));
                 p.Add(new NpgsqlParameter<int>("cap", SearchOlderCap));

@@ -126,8 +126,7 @@ internal sealed class PostgreSqlMonitoringQueries
 
         SearchById = $"SELECT {SummaryColumns} FROM {s}.job j WHERE j.id = @id";
 
-        SearchByText = Search(s, matchDisplayName: false);
-        SearchByDottedText = Search(s, matchDisplayName: true);
+        SearchByText = Search(s);
     }
 
     /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
@@ -159,48 +158,66 @@ internal sealed class PostgreSqlMonitoringQueries
 
     public string SearchById { get; }
 
-    /// <summary>Jobs whose type or method name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>
+    /// <summary>Jobs whose type name, method name, display name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>
     public string SearchByText { get; }
 
-    /// <summary>As <see cref="SearchByText"/>, and also jobs whose display name (<c>ReportTask.Build</c>) holds the term; @loose matches a superset through the index.</summary>
-    public string SearchByDottedText { get; }
-
     /// <summary>
-    /// Two phases in one statement. First the newest <c>@window</c> jobs are read backwards through the primary key
-    /// and filtered (strpos, so no trigram index is chosen): a term that is common is found there at once, and the
-    /// cost is bounded. Only when that finds fewer than @take jobs (and @older is true) are the older jobs searched
-    /// through the trigram indexes (job_method_trgm_ix, job_arguments_trgm_ix); at most @cap of them are read, so a
-    /// term common only among old jobs cannot make the statement read the whole table. <c>j.id + 0</c> keeps the
-    /// planner from walking the primary key through every older job instead of asking the trigram indexes.
+    /// Names and arguments are searched apart, each through an index. Names: the distinct (method, type) pairs are
+    /// walked on job_kind_ix (one index descent per pair, so a few hundred job kinds cost little), matched by name,
+    /// and each matching pair's newest jobs are read backwards from the same index. Arguments: the newest @window jobs
+    /// are read backwards through the primary key and filtered, so a common term is found at once at a bounded cost;
+    /// only when that finds fewer than @take are older jobs looked up in the trigram index job_arguments_trgm_ix (when
+    /// @older: a term shorter than a trigram cannot be looked up), reading at most @cap of them, so a term common only
+    /// among old jobs cannot make the statement read the whole table. <c>id + 0</c> keeps the planner from walking
+    /// the primary key through every older job instead of asking the trigram index.
     /// </summary>
-    private static string Search(string s, bool matchDisplayName)
+    private static string Search(string s)
     {
         // TypeNames.ShortName in SQL: the type's name without namespace, assembly or generic arguments.
-        const string display = "substring(split_part(split_part(j.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || j.method";
-        var recentDisplay = matchDisplayName ? $" OR strpos(lower({display}), @term) > 0" : string.Empty;
-        var olderDisplay = matchDisplayName ? $" OR ((j.type || '.' || j.method) ILIKE @loose AND ({display}) ILIKE @pattern)" : string.Empty;
+        const string display = "substring(split_part(split_part(k.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || k.method";
         return $"""
-            WITH bound AS MATERIALIZED (
+            WITH RECURSIVE kinds(method, type) AS (
+              (SELECT method, type FROM {s}.job ORDER BY method, type LIMIT 1)
+              UNION ALL
+              SELECT n.method, n.type FROM kinds k CROSS JOIN LATERAL (
+                SELECT e.method, e.type FROM {s}.job e
+                WHERE (e.method, e.type) > (k.method, k.type)
+                ORDER BY e.method, e.type
+                LIMIT 1
+              ) n
+            ),
+            by_name AS MATERIALIZED (
+              SELECT x.id FROM kinds k CROSS JOIN LATERAL (
+                SELECT e.id FROM {s}.job e
+                WHERE e.method = k.method AND e.type = k.type
+                ORDER BY e.id DESC
+                LIMIT @take
+              ) x
+              WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
+            ),
+            bound AS MATERIALIZED (
               SELECT coalesce(max(id), 0) - @window AS low FROM {s}.job
             ),
-            recent AS MATERIALIZED (
+            recent_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
-              WHERE j.id > (SELECT low FROM bound)
-                AND (strpos(lower(j.type || '.' || j.method), @term) > 0 OR strpos(lower(j.arguments), @term) > 0{recentDisplay})
+              WHERE j.id > (SELECT low FROM bound) AND strpos(lower(j.arguments), @term) > 0
               ORDER BY j.id DESC
               LIMIT @take
             ),
-            older AS MATERIALIZED (
+            older_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
-              WHERE @older AND (SELECT count(*) FROM recent) < @take
+              WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
                 AND j.id + 0 <= (SELECT low FROM bound)
-                AND ((j.type || '.' || j.method) ILIKE @pattern OR j.arguments ILIKE @pattern{olderDisplay})
+                AND j.arguments ILIKE @pattern
               LIMIT @cap
+            ),
+            hits AS MATERIALIZED (
+              SELECT id FROM (SELECT id FROM by_name UNION SELECT id FROM recent_by_arguments UNION SELECT id FROM older_by_arguments) u
+              ORDER BY id DESC
+              LIMIT @take
             )
-            SELECT {SummaryColumns} FROM {s}.job j
-            WHERE j.id IN (SELECT id FROM recent UNION ALL SELECT id FROM older)
+            SELECT {SummaryColumns} FROM hits h JOIN {s}.job j ON j.id = h.id
             ORDER BY j.id DESC
-            LIMIT @take
             """;
     }
 }
