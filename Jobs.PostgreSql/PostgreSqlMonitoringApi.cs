@@ -31,7 +31,7 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
     }
 
     /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
-    internal long SearchRecentWindow { get; set; } = 10_000;
+    internal long SearchRecentWindow { get; set; } = 5_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(
@@ -116,8 +116,8 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         return _storage.RunAsync<JobDetails?>(
             async (connection, token) =>
             {
-                // One batch, one snapshot would need a transaction; the three reads are of one job and a
-                // history that only grows, so a change in between shows at worst one entry newer than the row.
+                // One round trip. The statements share an implicit transaction but (read committed) not a snapshot:
+                // a change committed in between shows at worst as a history entry newer than the row.
                 await using var batch = new NpgsqlBatch(connection);
                 foreach (var sql in new[] { _queries.JobDetails, _queries.JobHistory, _queries.Continuations })
                 {
