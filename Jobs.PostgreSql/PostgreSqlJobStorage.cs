@@ -598,7 +598,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
                 var state = job.InitialState;
                 types[i] = job.Invocation.Type;
                 methods[i] = job.Invocation.Method;
-                parameterTypes[i] = PostgreSqlReaders.SerializeParameterTypes(job.Invocation.ParameterTypes);
+                parameterTypes[i] = PostgreSqlReaders.JoinParameterTypes(job.Invocation.ParameterTypes);
                 arguments[i] = job.Invocation.Arguments;
                 queues[i] = state is States.EnqueuedState { Queue: { } named } ? named : job.Queue;
                 states[i] = state.Name;

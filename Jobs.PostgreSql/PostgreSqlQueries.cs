@@ -42,7 +42,7 @@ internal sealed class PostgreSqlQueries
               INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
                                      state_changed_at, created_at, enqueued_at, scheduled_at, expire_at, parent_id,
                                      continuation_options, recurring_job_id)
-              SELECT r.id, r.type, r.method, ARRAY(SELECT jsonb_array_elements_text(r.ptypes::jsonb)), r.args, r.queue, r.final_state,
+              SELECT r.id, r.type, r.method, string_to_array(r.ptypes, chr(31)), r.args, r.queue, r.final_state,
                      coalesce(r.auto_reason, r.reason), CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END,
                      @now, @now,
                      CASE WHEN r.final_state = 'Enqueued' THEN @now END,

@@ -34,7 +34,8 @@ internal static class PostgreSqlReaders
 
     public static string SerializeData(IReadOnlyDictionary<string, string> data) => JsonSerializer.Serialize(data);
 
-    public static string SerializeParameterTypes(IReadOnlyList<string> types) => JsonSerializer.Serialize(types);
+    /// <summary>Parameter types joined by the unit separator (U+001F), which no type name contains; split again in SQL.</summary>
+    public static string JoinParameterTypes(IReadOnlyList<string> types) => string.Join('\u001f', types);
 
     /// <summary>Reads the columns of <see cref="PostgreSqlQueries.RecurringColumns"/> starting at column 0.</summary>
     public static RecurringJobRecord ReadRecurringJob(NpgsqlDataReader reader) => new(

@@ -270,13 +270,13 @@ public sealed class PostgreSqlJobStorageTests
         {
             await using (var transaction = await connection.BeginTransactionAsync())
             {
-                committed = await client.InTransaction(transaction).EnqueueAsync(() => SampleJobs.Run("commit"));
+                committed = await client.InTransaction(transaction).EnqueueAsync(() => SampleJobs.Run("commit", 1));
                 await transaction.CommitAsync();
             }
 
             await using (var transaction = await connection.BeginTransactionAsync())
             {
-                rolledBack = await client.InTransaction(transaction).EnqueueAsync(() => SampleJobs.Run("rollback"));
+                rolledBack = await client.InTransaction(transaction).EnqueueAsync(() => SampleJobs.Run("rollback", 2));
                 Assert.That(await storage.GetJobAsync(rolledBack, CancellationToken.None), Is.Null, "visible before commit");
                 await transaction.RollbackAsync();
             }
@@ -554,7 +554,7 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     private static InvocationData Invocation(string argument) =>
-        new(typeof(SampleJobs).FullName!, nameof(SampleJobs.Run), ["System.String"], $"[\"{argument}\"]");
+        new(typeof(SampleJobs).FullName!, nameof(SampleJobs.Run), ["System.String", "System.Int32"], $"[\"{argument}\", 1]");
 
     private static NewJob NewJob(string queue, IState? state = null) => new(Invocation("a"), queue, state ?? new EnqueuedState());
 
@@ -563,6 +563,6 @@ public sealed class PostgreSqlJobStorageTests
 
     public static class SampleJobs
     {
-        public static void Run(string value) => ArgumentNullException.ThrowIfNull(value);
+        public static void Run(string value, int count = 1) => ArgumentOutOfRangeException.ThrowIfNegative(count, value);
     }
 }
