@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Jobs.Common;
 using Jobs.States;
 using Jobs.Storage;
@@ -10,10 +11,13 @@ namespace Jobs.PostgreSql;
 /// The dashboard's read side over the PostgreSQL schema. Every method is one round trip through the
 /// storage's retry pipeline; the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
 /// </summary>
-internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
+internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
     /// <summary>How many older matches search reads at most through the trigram indexes.</summary>
     private const int SearchOlderCap = 1_000;
+
+    /// <summary>How many words of a search term are weighed for the trigram lookup.</summary>
+    private const int MaxLookupWords = 4;
 
     /// <summary>pg_trgm indexes three-character sequences: shorter terms cannot be looked up.</summary>
     private const int MinimumTrigramTerm = 3;
@@ -31,7 +35,7 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
     }
 
     /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
-    internal long SearchRecentWindow { get; set; } = 5_000;
+    internal int SearchRecentWindow { get; set; } = 5_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(
@@ -280,8 +284,9 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
             {
                 p.Add(new NpgsqlParameter<string>("term", term.ToLowerInvariant()));
                 p.Add(new NpgsqlParameter<string>("pattern", ContainsPattern(term)));
+                p.Add(new NpgsqlParameter<string[]>("words", LookupWords(term)));
                 p.Add(new NpgsqlParameter<int>("take", take));
-                p.Add(new NpgsqlParameter<long>("window", SearchRecentWindow));
+                p.Add(new NpgsqlParameter<int>("window", SearchRecentWindow));
                 p.Add(new NpgsqlParameter<int>("cap", SearchOlderCap));
 
                 // Without a trigram to look up, the index would be read whole: short terms search the recent jobs only.
@@ -292,6 +297,18 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
 
     /// <summary>An ILIKE pattern matching <paramref name="text"/> anywhere, with its wildcards taken literally.</summary>
     private static string ContainsPattern(string text) => "%" + EscapeLike(text) + "%";
+
+    /// <summary>The term's runs of letters and digits long enough to hold a trigram, lower case, longest first (at most <see cref="MaxLookupWords"/>).</summary>
+    private static string[] LookupWords(string term) =>
+        LookupWord().Matches(term.ToLowerInvariant())
+            .Select(m => m.Value)
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(w => w.Length)
+            .Take(MaxLookupWords)
+            .ToArray();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]{3,}", RegexOptions.CultureInvariant)]
+    private static partial Regex LookupWord();
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal)

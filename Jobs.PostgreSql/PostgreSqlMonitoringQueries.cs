@@ -165,11 +165,13 @@ internal sealed class PostgreSqlMonitoringQueries
     /// Names and arguments are searched apart, each through an index. Names: the distinct (method, type) pairs are
     /// walked on job_kind_ix (one index descent per pair, so a few hundred job kinds cost little), matched by name,
     /// and each matching pair's newest jobs are read backwards from the same index. Arguments: the newest @window jobs
-    /// are read backwards through the primary key and filtered, so a common term is found at once at a bounded cost;
-    /// only when that finds fewer than @take are older jobs looked up in the trigram index job_arguments_trgm_ix (when
-    /// @older: a term shorter than a trigram cannot be looked up), reading at most @cap of them, so a term common only
-    /// among old jobs cannot make the statement read the whole table. <c>id + 0</c> keeps the planner from walking
-    /// the primary key through every older job instead of asking the trigram index.
+    /// are read through the primary key and filtered, so a term that is common is found there at a bounded cost.
+    /// Only when that finds fewer than @take (and @older: a term shorter than a trigram cannot be looked up) are older
+    /// jobs looked up in job_arguments_trgm_ix, reading at most @cap rows. The lookup uses the word of the term
+    /// (@words: its runs of letters and digits) that is rarest among the newest jobs, not the whole term: a GIN scan
+    /// costs as much as its most common trigrams, and a term such as <c>customer-4242@</c> shares most of its
+    /// trigrams with every job. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
+    /// from walking the primary key through every older job instead of asking the trigram index.
     /// </summary>
     private static string Search(string s)
     {
@@ -195,20 +197,27 @@ internal sealed class PostgreSqlMonitoringQueries
               ) x
               WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
             ),
-            bound AS MATERIALIZED (
-              SELECT coalesce(max(id), 0) - @window AS low FROM {s}.job
+            newest AS MATERIALIZED (
+              SELECT j.id, lower(j.arguments) AS arguments FROM {s}.job j
+              ORDER BY j.id DESC
+              LIMIT @window
             ),
             recent_by_arguments AS MATERIALIZED (
-              SELECT j.id FROM {s}.job j
-              WHERE j.id > (SELECT low FROM bound) AND strpos(lower(j.arguments), @term) > 0
-              ORDER BY j.id DESC
-              LIMIT @take
+              SELECT id FROM newest WHERE strpos(arguments, @term) > 0 ORDER BY id DESC LIMIT @take
+            ),
+            lookup AS MATERIALIZED (
+              SELECT coalesce(
+                (SELECT '%' || w || '%' FROM unnest(@words::text[]) w
+                 ORDER BY (SELECT count(*) FROM newest n WHERE strpos(n.arguments, w) > 0), length(w) DESC
+                 LIMIT 1),
+                @pattern) AS pattern
+              WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
             ),
             older_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
-              WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
-                AND j.id + 0 <= (SELECT low FROM bound)
-                AND j.arguments ILIKE @pattern
+              WHERE j.arguments ILIKE (SELECT pattern FROM lookup)
+                AND j.id + 0 < coalesce((SELECT min(id) FROM newest), 9223372036854775807)
+                AND strpos(lower(j.arguments), @term) > 0
               LIMIT @cap
             ),
             hits AS MATERIALIZED (

@@ -362,9 +362,9 @@ public sealed class PostgreSqlMonitoringApiTests
     }
 
     // Window 10,000: every job is among the newest, read directly. Window 0: every job is older, found through the trigram indexes.
-    [TestCase(10_000L)]
-    [TestCase(0L)]
-    public async Task SearchJobsAsync_FindsJobsByTypeOrMethodIgnoringCase_NewestFirstAndLimited(long recentWindow)
+    [TestCase(10_000)]
+    [TestCase(0)]
+    public async Task SearchJobsAsync_FindsJobsByTypeOrMethodIgnoringCase_NewestFirstAndLimited(int recentWindow)
     {
         SetSearchWindow(recentWindow);
         var ids = await _storage.CreateJobsAsync([Report(1), Email("a@x.org", "emails"), Report(2), Report(3)], _ct);
@@ -381,9 +381,9 @@ public sealed class PostgreSqlMonitoringApiTests
         });
     }
 
-    [TestCase(10_000L)]
-    [TestCase(0L)]
-    public async Task SearchJobsAsync_FindsJobsByArgumentText_AndTakesWildcardsLiterally(long recentWindow)
+    [TestCase(10_000)]
+    [TestCase(0)]
+    public async Task SearchJobsAsync_FindsJobsByArgumentText_AndTakesWildcardsLiterally(int recentWindow)
     {
         SetSearchWindow(recentWindow);
         var ids = await _storage.CreateJobsAsync([Email("alice@example.org", "emails"), Email("bob@example.org", "emails"), Email("100%_sure@x.org", "emails")], _ct);
@@ -412,6 +412,19 @@ public sealed class PostgreSqlMonitoringApiTests
     }
 
     [Test]
+    public async Task SearchJobsAsync_FindsOnlyOlderJobsHoldingTheWholeTerm_WhenItsWordsAreCommon()
+    {
+        var ids = await _storage.CreateJobsAsync(
+            [Email("customer-4242@x.org", "emails"), Email("customer-4243@x.org", "emails"), Email("4242-customer@x.org", "emails"), Email("customer-4242@y.org", "emails")],
+            _ct);
+        SetSearchWindow(1);
+
+        var found = await Monitoring.SearchJobsAsync("Customer-4242@", 10, _ct);
+
+        Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[3], ids[0] }));
+    }
+
+    [Test]
     public async Task SearchJobsAsync_SearchesOnlyTheNewestJobs_WhenTermIsShorterThanATrigram()
     {
         var ids = await _storage.CreateJobsAsync([Email("xy@old.org", "emails"), Email("xy@new.org", "emails")], _ct);
@@ -422,7 +435,7 @@ public sealed class PostgreSqlMonitoringApiTests
         Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
     }
 
-    private void SetSearchWindow(long jobs) => ((PostgreSqlMonitoringApi)Monitoring).SearchRecentWindow = jobs;
+    private void SetSearchWindow(int jobs) => ((PostgreSqlMonitoringApi)Monitoring).SearchRecentWindow = jobs;
 
     private async Task FetchAsync(string queue, int count) =>
         await _storage.FetchNextAsync(new FetchRequest([queue], count, "server-1"), _ct);
