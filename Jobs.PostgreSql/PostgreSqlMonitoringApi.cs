@@ -35,7 +35,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
     }
 
     /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
-    internal int SearchRecentWindow { get; set; } = 5_000;
+    internal int SearchRecentWindow { get; set; } = 2_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(

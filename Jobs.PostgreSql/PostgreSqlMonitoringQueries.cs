@@ -198,17 +198,19 @@ internal sealed class PostgreSqlMonitoringQueries
               WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
             ),
             newest AS MATERIALIZED (
-              SELECT j.id, lower(j.arguments) AS arguments FROM {s}.job j
-              ORDER BY j.id DESC
-              LIMIT @window
+              SELECT min(id) AS low FROM (SELECT id FROM {s}.job ORDER BY id DESC LIMIT @window) n
             ),
             recent_by_arguments AS MATERIALIZED (
-              SELECT id FROM newest WHERE strpos(arguments, @term) > 0 ORDER BY id DESC LIMIT @take
+              SELECT j.id FROM {s}.job j
+              WHERE j.id >= (SELECT low FROM newest) AND strpos(lower(j.arguments), @term) > 0
+              ORDER BY j.id DESC
+              LIMIT @take
             ),
             lookup AS MATERIALIZED (
               SELECT coalesce(
                 (SELECT '%' || w || '%' FROM unnest(@words::text[]) w
-                 ORDER BY (SELECT count(*) FROM newest n WHERE strpos(n.arguments, w) > 0), length(w) DESC
+                 ORDER BY (SELECT count(*) FROM {s}.job n WHERE n.id >= (SELECT low FROM newest) AND strpos(lower(n.arguments), w) > 0),
+                          length(w) DESC
                  LIMIT 1),
                 @pattern) AS pattern
               WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
@@ -216,7 +218,7 @@ internal sealed class PostgreSqlMonitoringQueries
             older_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
               WHERE j.arguments ILIKE (SELECT pattern FROM lookup)
-                AND j.id + 0 < coalesce((SELECT min(id) FROM newest), 9223372036854775807)
+                AND j.id + 0 < coalesce((SELECT low FROM newest), 9223372036854775807)
                 AND strpos(lower(j.arguments), @term) > 0
               LIMIT @cap
             ),
