@@ -12,6 +12,13 @@ namespace Jobs.PostgreSql;
 /// The PostgreSQL storage: every operation is one statement (CTEs) or one batch in one transaction, retried on
 /// transient failures; enqueues notify listening servers through <c>pg_notify</c> in the same transaction.
 /// </summary>
+/// <remarks>
+/// Job ids are <c>bigint</c> identities shown as strings; an id that is not a positive number names no job
+/// (null / false, never an exception). A continuation (<see cref="States.AwaitingState"/>) whose parent does not
+/// exist is created Deleted, with a reason naming the parent, rather than failing the caller. Counts per state,
+/// per queue and the hourly / daily statistics are insert-only deltas in <c>counter</c>, folded into
+/// <c>counter_total</c> by <see cref="EnqueueDueScheduledJobsAsync"/> and <see cref="DeleteExpiredJobsAsync"/>.
+/// </remarks>
 public sealed class PostgreSqlJobStorage : IJobStorage
 {
     private const int CreateChunkSize = 5_000;

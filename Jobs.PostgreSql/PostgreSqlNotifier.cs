@@ -37,6 +37,11 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
     public async Task WaitAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken)
     {
         EnsureStarted();
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout = TimeSpan.Zero;
+        }
+
         var waiter = new Waiter(queues);
         lock (_gate)
         {

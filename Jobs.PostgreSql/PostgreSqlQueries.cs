@@ -112,6 +112,7 @@ internal sealed class PostgreSqlQueries
               FROM {{s}}.job j JOIN input i ON i.job_id = j.id
               WHERE (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
                 AND (i.expected_server IS NULL OR (j.state = 'Processing' AND j.server_id = i.expected_server))
+              ORDER BY j.id -- one lock order for every writer, so concurrent batches do not deadlock
               FOR UPDATE OF j
             ),
             upd AS (
@@ -160,6 +161,7 @@ internal sealed class PostgreSqlQueries
               SELECT j.id, j.state AS old_state, j.queue AS old_queue, t.next_state, t.reason
               FROM {{s}}.job j JOIN tree t ON t.id = j.id
               WHERE j.state = 'Awaiting'
+              ORDER BY j.id
               FOR UPDATE OF j
             ),
             upd AS (
@@ -395,6 +397,7 @@ internal sealed class PostgreSqlQueries
         held AS MATERIALIZED (
           SELECT j.id, j.server_id FROM {{s}}.job j
           WHERE j.state = 'Processing' AND j.server_id IN ({{serverIds}})
+          ORDER BY j.id
           FOR UPDATE
         ),
         upd AS (

@@ -33,12 +33,16 @@ internal static class PostgreSqlResilience
         return builder.Build();
     }
 
-    /// <summary>Failures worth another try: the connection broke or could not be made, or the server is shutting down or starting.</summary>
+    /// <summary>
+    /// Failures worth another try: the connection broke or could not be made, the server is shutting down or
+    /// starting, or the transaction was rolled back by a deadlock or serialization failure.
+    /// </summary>
     public static bool IsTransient(Exception exception) => exception switch
     {
         PostgresException pg => pg.IsTransient
             || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || pg.SqlState is "57P01" or "57P02" or "57P03",
+            || pg.SqlState is "57P01" or "57P02" or "57P03"
+            || pg.SqlState is "40001" or "40P01", // serialization failure, deadlock: the transaction was rolled back whole
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
         SocketException => true,
         _ => false,

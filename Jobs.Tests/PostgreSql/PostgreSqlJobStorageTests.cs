@@ -98,6 +98,26 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task ChangeStatesAsync_AppliesExactlyOne_WhenManyChangesRaceFromTheSameState()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(n => Task.Run(() => storage.ChangeStatesAsync(
+            [new StateChange(id, new ProcessingState("s" + n)) { ExpectedStates = [EnqueuedState.StateName] }],
+            CancellationToken.None))));
+        var stored = await storage.GetJobAsync(id, CancellationToken.None);
+        var winner = Array.FindIndex(results, r => r[0]);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(results.Count(r => r[0]), Is.EqualTo(1));
+            Assert.That(stored!.ServerId, Is.EqualTo("s" + winner));
+            Assert.That((await storage.Monitoring.GetJobDetailsAsync(id, CancellationToken.None))!.History, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task ChangeStatesAsync_AppliesChangesInOrder_WhenBatchHoldsSameJobTwice()
     {
         var storage = CreateSut();
@@ -319,6 +339,40 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task WaitForJobsAsync_Returns_WhenListenerConnectionWasKilledAndReconnected()
+    {
+        var applicationName = "jobs-test-" + Guid.NewGuid().ToString("N")[..8];
+        var storage = CreateSut(applicationName: applicationName, configure: o => o.NotificationReconnectDelay = TimeSpan.FromMilliseconds(50));
+        await storage.InitializeAsync(CancellationToken.None);
+        var connected = 0;
+        var firstListen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondListen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        storage.Notifier.Listening += () => (Interlocked.Increment(ref connected) == 1 ? firstListen : secondListen).TrySetResult();
+        storage.Notifier.EnsureStarted();
+        await firstListen.Task.WaitAsync(SignalTimeout);
+
+        await TerminateBackendsAsync(applicationName);
+        await secondListen.Task.WaitAsync(SignalTimeout);
+        var wait = storage.WaitForJobsAsync(["q1"], TimeSpan.FromMinutes(10), CancellationToken.None);
+        await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        Assert.That(await Task.WhenAny(wait, Task.Delay(SignalTimeout)), Is.SameAs(wait));
+    }
+
+    [Test]
+    public async Task GetJobAsync_RetriesAndSucceeds_WhenPooledConnectionsWereTerminated()
+    {
+        var applicationName = "jobs-test-" + Guid.NewGuid().ToString("N")[..8];
+        var storage = CreateSut(applicationName: applicationName);
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+
+        await TerminateBackendsAsync(applicationName);
+        var stored = await storage.GetJobAsync(id, CancellationToken.None);
+
+        Assert.That(stored, Is.Not.Null);
+    }
+
+    [Test]
     public async Task WaitForJobsAsync_Returns_WhenTimeoutPassesWithoutNotification()
     {
         var storage = CreateSut();
@@ -506,6 +560,72 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task SetRecurringJobPausedAsync_SetsNextRunOnResume_AndRemoveRecurringJobAsyncReportsExistence()
+    {
+        var storage = CreateSut();
+        var next = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await storage.AddOrUpdateRecurringJobAsync(new RecurringJobDefinition("rec", Invocation("r"), "* * * * *", "UTC", "q1", next), CancellationToken.None);
+
+        var paused = await storage.SetRecurringJobPausedAsync("rec", true, null, CancellationToken.None);
+        var resumed = await storage.SetRecurringJobPausedAsync("rec", false, next.AddHours(1), CancellationToken.None);
+        var due = await storage.GetDueRecurringJobsAsync(next.AddHours(1), 10, CancellationToken.None);
+        var missing = await storage.SetRecurringJobPausedAsync("nope", true, null, CancellationToken.None);
+        var removed = await storage.RemoveRecurringJobAsync("rec", CancellationToken.None);
+        var removedAgain = await storage.RemoveRecurringJobAsync("rec", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(paused && resumed, Is.True);
+            Assert.That(due.Single().NextExecution, Is.EqualTo(next.AddHours(1)));
+            Assert.That(due.Single().Paused, Is.False);
+            Assert.That(missing, Is.False);
+            Assert.That(removed, Is.True);
+            Assert.That(removedAgain, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task CreateJobAsync_BecomesLastRunOfRecurringJob_WhenRecurringJobIdIsSet()
+    {
+        var storage = CreateSut();
+        var next = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await storage.AddOrUpdateRecurringJobAsync(new RecurringJobDefinition("rec", Invocation("r"), "* * * * *", "UTC", "q1", next), CancellationToken.None);
+
+        var id = await storage.CreateJobAsync(NewJob("q1") with { RecurringJobId = "rec" }, CancellationToken.None);
+        var record = await storage.GetRecurringJobAsync("rec", CancellationToken.None);
+        var runs = await storage.Monitoring.GetRecurringJobRunsAsync("rec", 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.LastJobId, Is.EqualTo(id));
+            Assert.That(record.LastExecution, Is.Not.Null);
+            Assert.That(runs.Select(r => r.Id), Is.EqualTo(new[] { id }));
+            Assert.That(record.NextExecution, Is.EqualTo(next));
+        });
+    }
+
+    [Test]
+    public async Task CreateJobsAsync_ReturnsDistinctIdsInOrder_WhenBatchSpansSeveralChunks()
+    {
+        var storage = CreateSut();
+        var jobs = Enumerable.Range(0, 12_000).Select(i => new NewJob(Invocation("n" + i), "bulk", new EnqueuedState())).ToArray();
+
+        var ids = await storage.CreateJobsAsync(jobs, CancellationToken.None);
+        var first = await storage.Monitoring.GetJobDetailsAsync(ids[0], CancellationToken.None);
+        var last = await storage.Monitoring.GetJobDetailsAsync(ids[^1], CancellationToken.None);
+        var stats = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ids, Has.Count.EqualTo(12_000));
+            Assert.That(ids, Is.Unique);
+            Assert.That(first!.Invocation.Arguments, Does.Contain("\"n0\""));
+            Assert.That(last!.Invocation.Arguments, Does.Contain("\"n11999\""));
+            Assert.That(stats.Enqueued, Is.EqualTo(12_000));
+        });
+    }
+
+    [Test]
     public async Task InitializeAsync_Succeeds_WhenSeveralStoragesMigrateTheSameNewSchemaAtOnce()
     {
         var schema = PostgreSqlTestDatabase.NewSchemaName();
@@ -540,7 +660,18 @@ public sealed class PostgreSqlJobStorageTests
         });
     }
 
-    private PostgreSqlJobStorage CreateSut(string? schema = null)
+    private static async Task TerminateBackendsAsync(string applicationName)
+    {
+        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name AND pid <> pg_backend_pid()",
+            connection);
+        command.Parameters.AddWithValue("name", applicationName);
+        var terminated = (long)(await command.ExecuteScalarAsync())!;
+        Assert.That(terminated, Is.GreaterThan(0), "no connection to terminate");
+    }
+
+    private PostgreSqlJobStorage CreateSut(string? schema = null, string? applicationName = null, Action<PostgreSqlStorageOptions>? configure = null)
     {
         schema ??= PostgreSqlTestDatabase.NewSchemaName();
         if (!_schemas.Contains(schema))
@@ -548,7 +679,15 @@ public sealed class PostgreSqlJobStorageTests
             _schemas.Add(schema);
         }
 
-        var storage = new PostgreSqlJobStorage(PostgreSqlTestDatabase.ConnectionString, new PostgreSqlStorageOptions { SchemaName = schema });
+        var connectionString = new NpgsqlConnectionStringBuilder(PostgreSqlTestDatabase.ConnectionString);
+        if (applicationName is not null)
+        {
+            connectionString.ApplicationName = applicationName;
+        }
+
+        var options = new PostgreSqlStorageOptions { SchemaName = schema };
+        configure?.Invoke(options);
+        var storage = new PostgreSqlJobStorage(connectionString.ConnectionString, options);
         _storages.Add(storage);
         return storage;
     }
