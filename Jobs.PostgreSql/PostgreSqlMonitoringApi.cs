@@ -1,107 +1,114 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Jobs.Common;
+using Jobs.States;
 using Jobs.Storage;
 using Npgsql;
 
 namespace Jobs.PostgreSql;
 
-/// <summary>The dashboard's read side over the PostgreSQL schema (see <c>Migrations/001_initial.sql</c>).</summary>
-internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
+/// <summary>
+/// The dashboard's read side over the PostgreSQL schema. Every method is one round trip through the
+/// storage's retry pipeline; the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
+/// </summary>
+internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
-    private const string SummaryColumns =
-        "j.id, j.type, j.method, j.queue, j.state, j.state_reason, j.created_at, j.state_changed_at, j.state_data::text, j.retry_count, j.recurring_job_id";
+    /// <summary>How many older matches search reads at most through the trigram indexes.</summary>
+    private const int SearchOlderCap = 1_000;
+
+    /// <summary>How many words of a search term are weighed for the trigram lookup.</summary>
+    private const int MaxLookupWords = 4;
+
+    /// <summary>pg_trgm indexes three-character sequences: shorter terms cannot be looked up.</summary>
+    private const int MinimumTrigramTerm = 3;
+
+    private static readonly string[] StateCounterKeys = StateNames.All.Select(s => "state:" + s).ToArray();
 
     private readonly PostgreSqlJobStorage _storage;
+    private readonly PostgreSqlMonitoringQueries _queries;
 
     public PostgreSqlMonitoringApi(PostgreSqlJobStorage storage)
     {
+        ArgumentNullException.ThrowIfNull(storage);
         _storage = storage;
+        _queries = new PostgreSqlMonitoringQueries(storage.Schema, storage.Queries.RecurringColumns);
     }
 
-    private string S => _storage.Schema;
+    /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
+    internal int SearchRecentWindow { get; set; } = 2_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(
             async (connection, token) =>
             {
-                var sql = $"""
-                    WITH totals AS (
-                      SELECT key, sum(value)::bigint AS value FROM (
-                        SELECT key, value FROM {S}.counter_total WHERE key LIKE 'state:%' OR key LIKE 'queue:%'
-                        UNION ALL
-                        SELECT key, value FROM {S}.counter WHERE key LIKE 'state:%' OR key LIKE 'queue:%'
-                      ) c GROUP BY key
-                    )
-                    SELECT key, value FROM totals
-                    UNION ALL SELECT 'servers', count(*) FROM {S}.server
-                    UNION ALL SELECT 'recurring', count(*) FROM {S}.recurring_job
-                    UNION ALL SELECT 'retries', count(*) FROM {S}.job WHERE state = 'Scheduled' AND retry_count > 0
-                    """;
-                await using var command = new NpgsqlCommand(sql, connection);
+                await using var command = new NpgsqlCommand(_queries.Statistics, connection);
+                command.Parameters.Add(new NpgsqlParameter<string[]>("keys", StateCounterKeys));
                 var values = new Dictionary<string, long>(StringComparer.Ordinal);
-                long queues = 0;
-                await using var reader = await command.ExecuteReaderAsync(token);
-                while (await reader.ReadAsync(token))
+                await using (var reader = await command.ExecuteReaderAsync(token))
                 {
-                    var key = reader.GetString(0);
-                    var value = reader.GetInt64(1);
-                    if (key.StartsWith("queue:", StringComparison.Ordinal))
+                    while (await reader.ReadAsync(token))
                     {
-                        queues += value > 0 ? 1 : 0;
-                    }
-                    else
-                    {
-                        values[key] = value;
+                        values[reader.GetString(0)] = reader.GetInt64(1);
                     }
                 }
 
-                long Get(string key) => values.GetValueOrDefault(key);
+                // A counter read between a job's change and the roll-up is still exact; never show less than nothing.
+                long Get(string key) => Math.Max(0, values.GetValueOrDefault(key));
                 return new JobStatistics(
-                    Get("state:Enqueued"),
-                    Get("state:Scheduled"),
-                    Get("state:Awaiting"),
-                    Get("state:Processing"),
-                    Get("state:Succeeded"),
-                    Get("state:Failed"),
-                    Get("state:Deleted"),
+                    Get("state:" + EnqueuedState.StateName),
+                    Get("state:" + ScheduledState.StateName),
+                    Get("state:" + AwaitingState.StateName),
+                    Get("state:" + ProcessingState.StateName),
+                    Get("state:" + SucceededState.StateName),
+                    Get("state:" + FailedState.StateName),
+                    Get("state:" + DeletedState.StateName),
                     Get("retries"),
                     Get("servers"),
                     Get("recurring"),
-                    queues);
+                    Get("queues"));
             },
             cancellationToken);
 
-    public Task<IReadOnlyList<JobSummary>> GetJobsAsync(string stateName, int skip, int take, CancellationToken cancellationToken) =>
-        QuerySummariesAsync(
-            $"SELECT {SummaryColumns} FROM {S}.job j WHERE j.state = @state ORDER BY j.state_changed_at DESC, j.id DESC OFFSET @skip LIMIT @take",
+    public Task<IReadOnlyList<JobSummary>> GetJobsAsync(string stateName, int skip, int take, CancellationToken cancellationToken)
+    {
+        var state = StateNames.Normalize(stateName);
+        if (state is null || take <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobSummary>>([]);
+        }
+
+        return QuerySummariesAsync(
+            _queries.JobsInState,
             p =>
             {
-                p.Add(new NpgsqlParameter<string>("state", States.StateNames.Normalize(stateName) ?? stateName));
-                p.Add(new NpgsqlParameter<int>("skip", Math.Max(0, skip)));
-                p.Add(new NpgsqlParameter<int>("take", Math.Max(0, take)));
+                p.Add(new NpgsqlParameter<string>("state", state));
+                AddPage(p, skip, take);
             },
             cancellationToken);
+    }
 
     public Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken) =>
-        QuerySummariesAsync(
-            $"SELECT {SummaryColumns} FROM {S}.job j WHERE j.state = 'Scheduled' AND j.retry_count > 0 ORDER BY j.scheduled_at, j.id OFFSET @skip LIMIT @take",
-            p =>
-            {
-                p.Add(new NpgsqlParameter<int>("skip", Math.Max(0, skip)));
-                p.Add(new NpgsqlParameter<int>("take", Math.Max(0, take)));
-            },
-            cancellationToken);
+        take <= 0
+            ? Task.FromResult<IReadOnlyList<JobSummary>>([])
+            : QuerySummariesAsync(_queries.Retries, p => AddPage(p, skip, take), cancellationToken);
 
-    public Task<IReadOnlyList<JobSummary>> GetEnqueuedJobsAsync(string queue, int skip, int take, CancellationToken cancellationToken) =>
-        QuerySummariesAsync(
-            $"SELECT {SummaryColumns} FROM {S}.job j WHERE j.state = 'Enqueued' AND j.queue = @queue ORDER BY j.id OFFSET @skip LIMIT @take",
+    public Task<IReadOnlyList<JobSummary>> GetEnqueuedJobsAsync(string queue, int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        if (take <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobSummary>>([]);
+        }
+
+        return QuerySummariesAsync(
+            _queries.EnqueuedJobs,
             p =>
             {
                 p.Add(new NpgsqlParameter<string>("queue", queue));
-                p.Add(new NpgsqlParameter<int>("skip", Math.Max(0, skip)));
-                p.Add(new NpgsqlParameter<int>("take", Math.Max(0, take)));
+                AddPage(p, skip, take);
             },
             cancellationToken);
+    }
 
     public Task<JobDetails?> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken)
     {
@@ -113,18 +120,15 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         return _storage.RunAsync<JobDetails?>(
             async (connection, token) =>
             {
+                // One round trip. The statements share an implicit transaction but (read committed) not a snapshot:
+                // a change committed in between shows at worst as a history entry newer than the row.
                 await using var batch = new NpgsqlBatch(connection);
-                var job = new NpgsqlBatchCommand(
-                    $"SELECT {SummaryColumns}, j.parameter_types, j.arguments, j.parent_id, j.expire_at, j.server_id FROM {S}.job j WHERE j.id = @id");
-                job.Parameters.Add(new NpgsqlParameter<long>("id", id));
-                var history = new NpgsqlBatchCommand(
-                    $"SELECT state, reason, created_at, data::text FROM {S}.job_history WHERE job_id = @id ORDER BY id DESC");
-                history.Parameters.Add(new NpgsqlParameter<long>("id", id));
-                var continuations = new NpgsqlBatchCommand($"SELECT id FROM {S}.job WHERE parent_id = @id ORDER BY id");
-                continuations.Parameters.Add(new NpgsqlParameter<long>("id", id));
-                batch.BatchCommands.Add(job);
-                batch.BatchCommands.Add(history);
-                batch.BatchCommands.Add(continuations);
+                foreach (var sql in new[] { _queries.JobDetails, _queries.JobHistory, _queries.Continuations })
+                {
+                    var command = new NpgsqlBatchCommand(sql);
+                    command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+                    batch.BatchCommands.Add(command);
+                }
 
                 await using var reader = await batch.ExecuteReaderAsync(token);
                 if (!await reader.ReadAsync(token))
@@ -132,17 +136,18 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
                     return null;
                 }
 
-                var summary = ReadSummary(reader);
-                var invocation = new InvocationData(reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(11), reader.GetString(12));
-                var parentId = PostgreSqlReaders.ReadNullableId(reader, 13);
-                var expireAt = PostgreSqlReaders.ReadNullableTime(reader, 14);
-                var serverId = PostgreSqlReaders.ReadNullableString(reader, 15);
+                const int extra = PostgreSqlMonitoringQueries.SummaryColumnCount;
+                var summary = ReadSummary(reader, 0);
+                var invocation = new InvocationData(reader.GetString(1), reader.GetString(2), reader.GetFieldValue<string[]>(extra), reader.GetString(extra + 1));
+                var parentId = PostgreSqlReaders.ReadNullableId(reader, extra + 2);
+                var expireAt = PostgreSqlReaders.ReadNullableTime(reader, extra + 3);
+                var serverId = PostgreSqlReaders.ReadNullableString(reader, extra + 4);
 
                 await reader.NextResultAsync(token);
-                var entries = new List<StateHistoryEntry>();
+                var history = new List<StateHistoryEntry>();
                 while (await reader.ReadAsync(token))
                 {
-                    entries.Add(new StateHistoryEntry(
+                    history.Add(new StateHistoryEntry(
                         reader.GetString(0),
                         PostgreSqlReaders.ReadNullableString(reader, 1),
                         PostgreSqlReaders.ReadTime(reader, 2),
@@ -150,13 +155,13 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
                 }
 
                 await reader.NextResultAsync(token);
-                var children = new List<string>();
+                var continuations = new List<string>();
                 while (await reader.ReadAsync(token))
                 {
-                    children.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+                    continuations.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
                 }
 
-                return new JobDetails(summary, invocation, entries, parentId, children, expireAt, serverId);
+                return new JobDetails(summary, invocation, history, parentId, continuations, expireAt, serverId);
             },
             cancellationToken);
     }
@@ -165,40 +170,27 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         _storage.RunAsync<IReadOnlyList<QueueSummary>>(
             async (connection, token) =>
             {
-                var sql = $"""
-                    WITH lengths AS (
-                      SELECT substr(key, 7) AS queue, sum(value)::bigint AS length FROM (
-                        SELECT key, value FROM {S}.counter_total WHERE key LIKE 'queue:%'
-                        UNION ALL
-                        SELECT key, value FROM {S}.counter WHERE key LIKE 'queue:%'
-                      ) c GROUP BY key
-                    ),
-                    names AS (
-                      SELECT queue FROM lengths WHERE length > 0
-                      UNION SELECT unnest(queues) FROM {S}.server
-                    )
-                    SELECT n.queue, coalesce(l.length, 0) FROM names n LEFT JOIN lengths l ON l.queue = n.queue ORDER BY n.queue
-                    """;
-                var queues = new List<(string Name, long Length)>();
-                await using (var command = new NpgsqlCommand(sql, connection))
-                await using (var reader = await command.ExecuteReaderAsync(token))
+                await using var command = new NpgsqlCommand(_queries.Queues, connection);
+                command.Parameters.Add(new NpgsqlParameter<int>("first", Math.Max(0, firstJobsPerQueue)));
+                var queues = new List<QueueSummary>();
+                List<JobSummary>? firstJobs = null;
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
                 {
-                    while (await reader.ReadAsync(token))
+                    var name = reader.GetString(0);
+                    if (queues.Count == 0 || !string.Equals(queues[^1].Name, name, StringComparison.Ordinal))
                     {
-                        queues.Add((reader.GetString(0), reader.GetInt64(1)));
+                        firstJobs = [];
+                        queues.Add(new QueueSummary(name, reader.GetInt64(1), firstJobs));
+                    }
+
+                    if (!reader.IsDBNull(2))
+                    {
+                        firstJobs!.Add(ReadSummary(reader, 2));
                     }
                 }
 
-                var result = new List<QueueSummary>(queues.Count);
-                foreach (var (name, length) in queues)
-                {
-                    var first = firstJobsPerQueue > 0 && length > 0
-                        ? await GetEnqueuedJobsAsync(name, 0, firstJobsPerQueue, token)
-                        : [];
-                    result.Add(new QueueSummary(name, length, first));
-                }
-
-                return result;
+                return queues;
             },
             cancellationToken);
 
@@ -206,8 +198,7 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         _storage.RunAsync<IReadOnlyList<ServerRecord>>(
             async (connection, token) =>
             {
-                await using var command = new NpgsqlCommand(
-                    $"SELECT id, worker_count, queues, started_at, last_heartbeat FROM {S}.server ORDER BY id", connection);
+                await using var command = new NpgsqlCommand(_queries.Servers, connection);
                 var servers = new List<ServerRecord>();
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
@@ -228,9 +219,7 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         _storage.RunAsync<IReadOnlyList<RecurringJobRecord>>(
             async (connection, token) =>
             {
-                await using var command = new NpgsqlCommand(
-                    $"SELECT {_storage.Queries.RecurringColumns} FROM {S}.recurring_job r LEFT JOIN {S}.job j ON j.id = r.last_job_id ORDER BY r.id",
-                    connection);
+                await using var command = new NpgsqlCommand(_queries.RecurringJobs, connection);
                 var records = new List<RecurringJobRecord>();
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
@@ -242,19 +231,27 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
             },
             cancellationToken);
 
-    public Task<IReadOnlyList<JobSummary>> GetRecurringJobRunsAsync(string recurringJobId, int take, CancellationToken cancellationToken) =>
-        QuerySummariesAsync(
-            $"SELECT {SummaryColumns} FROM {S}.job j WHERE j.recurring_job_id = @rec ORDER BY j.id DESC LIMIT @take",
+    public Task<IReadOnlyList<JobSummary>> GetRecurringJobRunsAsync(string recurringJobId, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recurringJobId);
+        if (take <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobSummary>>([]);
+        }
+
+        return QuerySummariesAsync(
+            _queries.RecurringRuns,
             p =>
             {
-                p.Add(new NpgsqlParameter<string>("rec", recurringJobId));
-                p.Add(new NpgsqlParameter<int>("take", Math.Max(0, take)));
+                p.Add(new NpgsqlParameter<string>("recurring", recurringJobId));
+                p.Add(new NpgsqlParameter<int>("take", take));
             },
             cancellationToken);
+    }
 
     public Task<IReadOnlyList<TimelinePoint>> GetHourlyTimelineAsync(DateTimeOffset until, int hours, CancellationToken cancellationToken)
     {
-        var end = until.ToUniversalTime();
+        var end = until.UtcDateTime;
         var last = new DateTimeOffset(end.Year, end.Month, end.Day, end.Hour, 0, 0, TimeSpan.Zero);
         var starts = Enumerable.Range(0, Math.Max(0, hours)).Select(i => last.AddHours(i - hours + 1)).ToArray();
         return TimelineAsync(starts, "hour", "yyyy-MM-dd'T'HH", cancellationToken);
@@ -262,7 +259,7 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
 
     public Task<IReadOnlyList<TimelinePoint>> GetDailyTimelineAsync(DateTimeOffset until, int days, CancellationToken cancellationToken)
     {
-        var end = until.ToUniversalTime();
+        var end = until.UtcDateTime;
         var last = new DateTimeOffset(end.Year, end.Month, end.Day, 0, 0, 0, TimeSpan.Zero);
         var starts = Enumerable.Range(0, Math.Max(0, days)).Select(i => last.AddDays(i - days + 1)).ToArray();
         return TimelineAsync(starts, "day", "yyyy-MM-dd", cancellationToken);
@@ -270,44 +267,67 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
 
     public Task<IReadOnlyList<JobSummary>> SearchJobsAsync(string text, int take, CancellationToken cancellationToken)
     {
-        var term = (text ?? string.Empty).Trim();
+        var term = text?.Trim() ?? string.Empty;
         if (term.Length == 0 || take <= 0)
         {
             return Task.FromResult<IReadOnlyList<JobSummary>>([]);
         }
 
-        var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-        var id = PostgreSqlReaders.TryParseId(term, out var parsed) ? parsed : 0;
+        if (PostgreSqlReaders.TryParseId(term, out var id))
+        {
+            return QuerySummariesAsync(_queries.SearchById, p => p.Add(new NpgsqlParameter<long>("id", id)), cancellationToken);
+        }
+
         return QuerySummariesAsync(
-            $"""
-            SELECT {SummaryColumns} FROM {S}.job j
-            WHERE j.id = @id OR (j.type || '.' || j.method) ILIKE @pattern OR j.arguments ILIKE @pattern
-            ORDER BY j.id DESC LIMIT @take
-            """,
+            _queries.SearchByText,
             p =>
             {
-                p.Add(new NpgsqlParameter<long>("id", id));
-                p.Add(new NpgsqlParameter<string>("pattern", pattern));
+                p.Add(new NpgsqlParameter<string>("term", term.ToLowerInvariant()));
+                p.Add(new NpgsqlParameter<string>("pattern", ContainsPattern(term)));
+                p.Add(new NpgsqlParameter<string[]>("words", LookupWords(term)));
                 p.Add(new NpgsqlParameter<int>("take", take));
+                p.Add(new NpgsqlParameter<int>("window", SearchRecentWindow));
+                p.Add(new NpgsqlParameter<int>("cap", SearchOlderCap));
+
+                // Without a trigram to look up, the index would be read whole: short terms search the recent jobs only.
+                p.Add(new NpgsqlParameter<bool>("older", term.Length >= MinimumTrigramTerm));
             },
             cancellationToken);
     }
 
-    private Task<IReadOnlyList<TimelinePoint>> TimelineAsync(DateTimeOffset[] starts, string bucket, string format, CancellationToken cancellationToken) =>
-        _storage.RunAsync<IReadOnlyList<TimelinePoint>>(
+    /// <summary>An ILIKE pattern matching <paramref name="text"/> anywhere, with its wildcards taken literally.</summary>
+    private static string ContainsPattern(string text) => "%" + EscapeLike(text) + "%";
+
+    /// <summary>The term's runs of letters and digits long enough to hold a trigram, lower case, longest first (at most <see cref="MaxLookupWords"/>).</summary>
+    private static string[] LookupWords(string term) =>
+        LookupWord().Matches(term.ToLowerInvariant())
+            .Select(m => m.Value)
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(w => w.Length)
+            .Take(MaxLookupWords)
+            .ToArray();
+
+    [GeneratedRegex(@"[\p{L}\p{N}]{3,}", RegexOptions.CultureInvariant)]
+    private static partial Regex LookupWord();
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private Task<IReadOnlyList<TimelinePoint>> TimelineAsync(DateTimeOffset[] starts, string bucket, string format, CancellationToken cancellationToken)
+    {
+        if (starts.Length == 0)
+        {
+            return Task.FromResult<IReadOnlyList<TimelinePoint>>([]);
+        }
+
+        var labels = starts.Select(s => s.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)).ToArray();
+        return _storage.RunAsync<IReadOnlyList<TimelinePoint>>(
             async (connection, token) =>
             {
-                var labels = starts.Select(s => s.UtcDateTime.ToString(format, CultureInfo.InvariantCulture)).ToArray();
                 var keys = labels.SelectMany(l => new[] { $"stats:succeeded:{bucket}:{l}", $"stats:failed:{bucket}:{l}" }).ToArray();
-                await using var command = new NpgsqlCommand(
-                    $"""
-                    SELECT key, sum(value)::bigint FROM (
-                      SELECT key, value FROM {S}.counter_total WHERE key = ANY (@keys)
-                      UNION ALL
-                      SELECT key, value FROM {S}.counter WHERE key = ANY (@keys)
-                    ) c GROUP BY key
-                    """,
-                    connection);
+                await using var command = new NpgsqlCommand(_queries.Timeline, connection);
                 command.Parameters.Add(new NpgsqlParameter<string[]>("keys", keys));
                 var values = new Dictionary<string, long>(StringComparer.Ordinal);
                 await using (var reader = await command.ExecuteReaderAsync(token))
@@ -318,12 +338,13 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
                     }
                 }
 
-                return starts.Select((s, i) => new TimelinePoint(
-                    s,
+                return starts.Select((start, i) => new TimelinePoint(
+                    start,
                     values.GetValueOrDefault($"stats:succeeded:{bucket}:{labels[i]}"),
                     values.GetValueOrDefault($"stats:failed:{bucket}:{labels[i]}"))).ToArray();
             },
             cancellationToken);
+    }
 
     private Task<IReadOnlyList<JobSummary>> QuerySummariesAsync(string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
         _storage.RunAsync<IReadOnlyList<JobSummary>>(
@@ -335,22 +356,29 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
                 {
-                    jobs.Add(ReadSummary(reader));
+                    jobs.Add(ReadSummary(reader, 0));
                 }
 
                 return jobs;
             },
             cancellationToken);
 
-    private static JobSummary ReadSummary(NpgsqlDataReader reader) => new(
-        reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
-        new InvocationData(reader.GetString(1), reader.GetString(2), [], "[]").DisplayName,
-        reader.GetString(3),
-        reader.GetString(4),
-        PostgreSqlReaders.ReadNullableString(reader, 5),
-        PostgreSqlReaders.ReadTime(reader, 6),
-        PostgreSqlReaders.ReadTime(reader, 7),
-        PostgreSqlReaders.ParseData(reader.GetString(8)),
-        reader.GetInt32(9),
-        PostgreSqlReaders.ReadNullableString(reader, 10));
+    private static void AddPage(NpgsqlParameterCollection parameters, int skip, int take)
+    {
+        parameters.Add(new NpgsqlParameter<int>("skip", Math.Max(0, skip)));
+        parameters.Add(new NpgsqlParameter<int>("take", take));
+    }
+
+    /// <summary>Reads the columns of <see cref="PostgreSqlMonitoringQueries.SummaryColumns"/> starting at <paramref name="at"/>.</summary>
+    private static JobSummary ReadSummary(NpgsqlDataReader reader, int at) => new(
+        reader.GetInt64(at).ToString(CultureInfo.InvariantCulture),
+        $"{TypeNames.ShortName(reader.GetString(at + 1))}.{reader.GetString(at + 2)}",
+        reader.GetString(at + 3),
+        reader.GetString(at + 4),
+        PostgreSqlReaders.ReadNullableString(reader, at + 5),
+        PostgreSqlReaders.ReadTime(reader, at + 6),
+        PostgreSqlReaders.ReadTime(reader, at + 7),
+        PostgreSqlReaders.ParseData(reader.GetString(at + 8)),
+        reader.GetInt32(at + 9),
+        PostgreSqlReaders.ReadNullableString(reader, at + 10));
 }
