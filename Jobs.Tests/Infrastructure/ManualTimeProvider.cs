@@ -1,40 +1,31 @@
 namespace Jobs.Tests.Infrastructure;
 
 /// <summary>
-/// A clock that moves only when a test says so. Timers (and so <c>Task.Delay(…, provider)</c>) fire
-/// inside <see cref="Advance"/> / <see cref="SetUtcNow"/> once their time has come.
+/// A clock that moves only when a test says so. Timers created through it (Task.Delay,
+/// Task.WaitAsync, CancellationTokenSource with a TimeProvider) fire when <see cref="Advance"/> passes their time.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
+    /// <summary>A fixed, whole-second start so tests that print times are stable.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2030, 1, 15, 10, 0, 0, TimeSpan.Zero);
+
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
 
-    public ManualTimeProvider(DateTimeOffset start)
+    public ManualTimeProvider()
+        : this(DefaultStart)
     {
-        _now = start;
     }
 
-    public ManualTimeProvider()
-        : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    public ManualTimeProvider(DateTimeOffset start)
     {
+        _now = start.ToUniversalTime();
     }
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    /// <summary>How many timers are waiting: lets a test wait until a loop has gone back to sleep.</summary>
-    public int PendingTimers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _timers.Count(t => t.DueAt is not null);
-            }
-        }
-    }
 
     public override DateTimeOffset GetUtcNow()
     {
@@ -46,34 +37,42 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    public void Advance(TimeSpan by)
+    /// <summary>Moves the clock forward and fires, in time order, every timer that came due.</summary>
+    public void Advance(TimeSpan delta)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        SetUtcNow(GetUtcNow() + by);
-    }
-
-    public void SetUtcNow(DateTimeOffset now)
-    {
-        List<ManualTimer> due;
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
+        DateTimeOffset target;
         lock (_gate)
         {
-            if (now < _now)
-            {
-                throw new ArgumentOutOfRangeException(nameof(now), now, "The manual clock only moves forward.");
-            }
-
-            _now = now;
-            due = _timers.Where(t => t.DueAt is { } at && at <= now).OrderBy(t => t.DueAt).ToList();
-            foreach (var timer in due)
-            {
-                timer.Reschedule(now);
-            }
+            target = _now + delta;
         }
 
-        foreach (var timer in due)
+        while (true)
         {
-            timer.Fire();
+            ManualTimer? due;
+            lock (_gate)
+            {
+                due = _timers.Where(t => t.DueAt is { } at && at <= target).MinBy(t => t.DueAt);
+                if (due is null)
+                {
+                    _now = target;
+                    return;
+                }
+
+                _now = due.DueAt!.Value > _now ? due.DueAt.Value : _now;
+                due.DueAt = due.Period is { } period ? _now + period : null;
+            }
+
+            due.Fire();
         }
+    }
+
+    /// <summary>Sets the clock to a later time, firing due timers.</summary>
+    public void SetUtcNow(DateTimeOffset value)
+    {
+        var now = GetUtcNow();
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, now);
+        Advance(value - now);
     }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -83,10 +82,38 @@ public sealed class ManualTimeProvider : TimeProvider
         lock (_gate)
         {
             _timers.Add(timer);
-            timer.SetSchedule(_now, dueTime, period);
         }
 
+        timer.Change(dueTime, period);
         return timer;
+    }
+
+    private void Schedule(ManualTimer timer, TimeSpan dueTime, TimeSpan period)
+    {
+        var fireNow = false;
+        lock (_gate)
+        {
+            timer.Period = period == Timeout.InfiniteTimeSpan || period == TimeSpan.Zero ? null : period;
+            if (dueTime == Timeout.InfiniteTimeSpan)
+            {
+                timer.DueAt = null;
+            }
+            else if (dueTime == TimeSpan.Zero)
+            {
+                timer.DueAt = timer.Period is { } p ? _now + p : null;
+                fireNow = true;
+            }
+            else
+            {
+                timer.DueAt = _now + dueTime;
+            }
+        }
+
+        if (fireNow)
+        {
+            // A zero due time fires at once, as a real timer does, but never on the caller's stack.
+            ThreadPool.QueueUserWorkItem(_ => timer.Fire());
+        }
     }
 
     private void Remove(ManualTimer timer)
@@ -99,36 +126,40 @@ public sealed class ManualTimeProvider : TimeProvider
 
     private sealed class ManualTimer(ManualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private bool _disposed;
 
-        public DateTimeOffset? DueAt { get; private set; }
+        public DateTimeOffset? DueAt { get; set; }
+
+        public TimeSpan? Period { get; set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            lock (owner._gate)
+            if (_disposed)
             {
-                SetSchedule(owner._now, dueTime, period);
+                return false;
             }
 
+            owner.Schedule(this, dueTime, period);
             return true;
         }
 
-        public void SetSchedule(DateTimeOffset now, TimeSpan dueTime, TimeSpan period)
+        public void Fire()
         {
-            _period = period;
-            DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : now + dueTime;
+            if (!_disposed)
+            {
+                callback(state);
+            }
         }
 
-        public void Reschedule(DateTimeOffset now) =>
-            DueAt = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : now + _period;
-
-        public void Fire() => callback(state);
-
-        public void Dispose() => owner.Remove(this);
+        public void Dispose()
+        {
+            _disposed = true;
+            owner.Remove(this);
+        }
 
         public ValueTask DisposeAsync()
         {
-            owner.Remove(this);
+            Dispose();
             return ValueTask.CompletedTask;
         }
     }
