@@ -23,7 +23,10 @@ public interface IRecurringJobManager
     /// <inheritdoc cref="RemoveIfExists"/>
     Task<bool> RemoveIfExistsAsync(string recurringJobId, CancellationToken cancellationToken = default);
 
-    /// <summary>Enqueues a run now without changing the schedule (also for a paused job); returns its job id, or null when there is no such recurring job.</summary>
+    /// <summary>
+    /// Enqueues a run now without changing the schedule (also for a paused job); returns its job id, or null when there
+    /// is no such recurring job. Throws <see cref="JobCreationCanceledException"/> when a client filter canceled the run.
+    /// </summary>
     string? Trigger(string recurringJobId);
 
     /// <inheritdoc cref="Trigger"/>

@@ -1,4 +1,6 @@
 using Jobs.Common;
+using Jobs.Filters;
+using Jobs.Recurring;
 using Jobs.States;
 using Jobs.Storage;
 
@@ -19,12 +21,23 @@ public sealed class RecurringJobManager : IRecurringJobManager
 
     private readonly IJobStorage _storage;
     private readonly TimeProvider _time;
+    private readonly ClientFilterPipeline _clientFilters;
 
     public RecurringJobManager(IJobStorage storage, TimeProvider? timeProvider = null)
+        : this(storage, filters: null, timeProvider)
+    {
+    }
+
+    /// <param name="storage">Where recurring jobs are kept.</param>
+    /// <param name="filters">The filters whose client half runs around <see cref="TriggerAsync"/>, as for any job; none when null.</param>
+    /// <param name="timeProvider">The clock next runs are computed from. Default: the system clock.</param>
+    /// <param name="services">The provider handed to client filters.</param>
+    public RecurringJobManager(IJobStorage storage, IJobFilterProvider? filters, TimeProvider? timeProvider = null, IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         _storage = storage;
         _time = timeProvider ?? TimeProvider.System;
+        _clientFilters = new ClientFilterPipeline(filters, services);
     }
 
     public void AddOrUpdate(string recurringJobId, Job job, string cronExpression, RecurringJobOptions? options = null) =>
@@ -57,11 +70,29 @@ public sealed class RecurringJobManager : IRecurringJobManager
             return null;
         }
 
-        var newJob = new NewJob(record.Invocation, record.Queue, new EnqueuedState(reason: TriggeredReason))
+        IState state = new EnqueuedState(reason: TriggeredReason);
+        Job job;
+        try
         {
-            RecurringJobId = record.Id,
-        };
-        return await _storage.CreateJobAsync(newJob, cancellationToken);
+            job = record.Invocation.Deserialize();
+        }
+        catch (JobLoadException)
+        {
+            // Created anyway: the run fails with the load error where operators see it.
+            return await _storage.CreateJobAsync(new NewJob(record.Invocation, record.Queue, state) { RecurringJobId = record.Id }, cancellationToken);
+        }
+
+        var run = await _clientFilters.CreatingAsync(_storage, job, state);
+        if (run.CanceledBy is { } filter)
+        {
+            await _clientFilters.CreatedAsync(_storage, run, jobId: null);
+            throw new JobCreationCanceledException($"Triggering recurring job '{record.Id}' was canceled by the client filter {filter}.");
+        }
+
+        var newJob = new NewJob(record.Invocation, ClientFilterPipeline.QueueFor(run.State, record.Queue), run.State) { RecurringJobId = record.Id };
+        var jobId = await _storage.CreateJobAsync(newJob, cancellationToken);
+        await _clientFilters.CreatedAsync(_storage, run, jobId);
+        return jobId;
     }
 
     public bool Pause(string recurringJobId) =>

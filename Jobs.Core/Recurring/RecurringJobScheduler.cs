@@ -1,5 +1,6 @@
 using System.Globalization;
 using Jobs.Common;
+using Jobs.Filters;
 using Jobs.Server;
 using Jobs.States;
 using Jobs.Storage;
@@ -39,14 +40,18 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
 
     private readonly ILogger _logger;
     private readonly int _batchSize;
+    private readonly ClientFilterPipeline _clientFilters;
 
     /// <param name="logger">Where problems with single recurring jobs are reported.</param>
     /// <param name="batchSize">How many due recurring jobs are read per round trip. Default: 1,000.</param>
-    public RecurringJobScheduler(ILogger<RecurringJobScheduler>? logger = null, int batchSize = 1000)
+    /// <param name="filters">The filters whose client half runs around each run's creation, as for any job; none when null.</param>
+    /// <param name="services">The provider handed to client filters.</param>
+    public RecurringJobScheduler(ILogger<RecurringJobScheduler>? logger = null, int batchSize = 1000, IJobFilterProvider? filters = null, IServiceProvider? services = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _batchSize = batchSize;
+        _clientFilters = new ClientFilterPipeline(filters, services);
     }
 
     public string Name => "RecurringJobScheduler";
@@ -148,17 +153,19 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
         var next = schedule.GetNextOccurrence(now, zone);
         var claim = new RecurringOccurrenceClaim(record.Id, due, next, now, Job: null) { SkipIfPreviousRunning = !record.AllowOverlap };
 
+        Job? job = null;
         string? loadError = null;
         try
         {
-            record.Invocation.Deserialize();
+            job = record.Invocation.Deserialize();
         }
         catch (JobLoadException ex)
         {
             loadError = ex.Message;
         }
 
-        if (loadError is not null)
+        ClientFilterPipeline.Run? run = null;
+        if (job is null)
         {
             LogJobNotLoaded(_logger, record.Id, loadError);
             claim = claim with { SkipReason = $"Occurrence at {Format(due)} skipped: the job could not be loaded. {loadError}" };
@@ -169,11 +176,21 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
         }
         else
         {
-            var job = new NewJob(record.Invocation, record.Queue, new EnqueuedState(reason: TriggeredReason)) { RecurringJobId = record.Id };
-            claim = claim with { Job = job };
+            run = await _clientFilters.CreatingAsync(context.Storage, job, new EnqueuedState(reason: TriggeredReason));
+            claim = run.CanceledBy is { } filter
+                ? claim with { SkipReason = $"Occurrence at {Format(due)} skipped: the client filter {filter} canceled the creation" }
+                : claim with
+                {
+                    Job = new NewJob(record.Invocation, ClientFilterPipeline.QueueFor(run.State, record.Queue), run.State) { RecurringJobId = record.Id },
+                };
         }
 
         var result = await context.Storage.ClaimRecurringOccurrenceAsync(claim, context.StoppingToken);
+        if (run is not null)
+        {
+            await _clientFilters.CreatedAsync(context.Storage, run, result.Outcome == RecurringClaimOutcome.Created ? result.JobId : null);
+        }
+
         switch (result.Outcome)
         {
             case RecurringClaimOutcome.Created:
@@ -230,7 +247,7 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
     private static partial void LogLostRace(ILogger logger, string recurringJobId, string occurrence);
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Recurring job {RecurringJobId} could not be loaded, its occurrence is skipped: {Error}")]
-    private static partial void LogJobNotLoaded(ILogger logger, string recurringJobId, string error);
+    private static partial void LogJobNotLoaded(ILogger logger, string recurringJobId, string? error);
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Error, Message = "Recurring job {RecurringJobId} has a schedule this server cannot read: {Error}")]
     private static partial void LogInvalidSchedule(ILogger logger, string recurringJobId, string error);

@@ -1,4 +1,5 @@
 using Jobs.Common;
+using Jobs.Filters;
 using Jobs.States;
 using Jobs.Storage;
 using Jobs.Storage.InMemory;
@@ -236,6 +237,32 @@ public sealed class RecurringJobManagerTests
             Assert.That(after!.NextExecution, Is.EqualTo(before!.NextExecution));
             Assert.That(after.Paused, Is.True);
         });
+    }
+
+    [Test]
+    public async Task Trigger_RunsClientFilters_WhenFilterProviderIsGiven()
+    {
+        var filter = new RecordingClientFilter { RerouteTo = "critical" };
+        var manager = new RecurringJobManager(_storage, new JobFilterProvider([filter]), _time);
+        manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily());
+
+        var jobId = manager.Trigger("report");
+
+        var job = await _storage.GetJobAsync(jobId!, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(job!.Queue, Is.EqualTo("critical"));
+            Assert.That(filter.Calls, Is.EqualTo(new[] { "creating RecurringSampleJob.Run", $"created {jobId}" }));
+        });
+    }
+
+    [Test]
+    public void Trigger_ThrowsCanceled_WhenClientFilterCancels()
+    {
+        var manager = new RecurringJobManager(_storage, new JobFilterProvider([new RecordingClientFilter { Cancel = true }]), _time);
+        manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily());
+
+        Assert.That(() => manager.Trigger("report"), Throws.TypeOf<JobCreationCanceledException>().With.Message.Contains("'report'"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using Jobs.Common;
+using Jobs.Filters;
 using Jobs.Recurring;
 using Jobs.Server;
 using Jobs.States;
@@ -269,6 +270,45 @@ public sealed class RecurringJobSchedulerTests
             Assert.That(enqueued, Is.True, "the occurrence at 10:21 was enqueued");
             Assert.That(stopped, Is.True, "the loop ended on cancellation");
             Assert.That(loop.IsFaulted, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task RunOnce_RunsClientFilters_WhenTheyRerouteTheRun()
+    {
+        _manager.AddOrUpdate<RecurringSampleJob>("filtered", x => x.Run(1), Jobs.Cron.Hourly());
+        var filter = new RecordingClientFilter { RerouteTo = "critical" };
+        var scheduler = new RecurringJobScheduler(filters: new JobFilterProvider([filter]));
+
+        _time.SetUtcNow(At(11, 0, 0.5));
+        await scheduler.RunOnceAsync(Context());
+
+        var runs = await Runs("filtered");
+        Assert.Multiple(() =>
+        {
+            Assert.That(runs, Has.Count.EqualTo(1));
+            Assert.That(runs[0].Queue, Is.EqualTo("critical"));
+            Assert.That(filter.Calls, Is.EqualTo(new[] { "creating RecurringSampleJob.Run", $"created {runs[0].Id}" }));
+        });
+    }
+
+    [Test]
+    public async Task RunOnce_RecordsSkipNamingTheFilter_WhenClientFilterCancels()
+    {
+        _manager.AddOrUpdate<RecurringSampleJob>("canceled", x => x.Run(1), Jobs.Cron.Hourly());
+        var filter = new RecordingClientFilter { Cancel = true };
+        var scheduler = new RecurringJobScheduler(filters: new JobFilterProvider([filter]));
+
+        _time.SetUtcNow(At(11, 0, 0.5));
+        await scheduler.RunOnceAsync(Context());
+
+        var record = await Record("canceled");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Runs("canceled"), Is.Empty);
+            Assert.That(record.LastSkipReason, Does.Contain(nameof(RecordingClientFilter)));
+            Assert.That(record.NextExecution, Is.EqualTo(At(12, 0)));
+            Assert.That(filter.Calls, Is.EqualTo(new[] { "creating RecurringSampleJob.Run", "canceled" }));
         });
     }
 
