@@ -16,10 +16,10 @@ internal sealed class InMemoryLocks
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         cancellationToken.ThrowIfCancellationRequested();
-        Entry entry;
+        Entry? entry;
         lock (_gate)
         {
-            if (!_entries.TryGetValue(resource, out entry!))
+            if (!_entries.TryGetValue(resource, out entry))
             {
                 entry = new Entry();
                 _entries.Add(resource, entry);
