@@ -207,6 +207,60 @@ public sealed class CronScheduleTests
         }));
     }
 
+    [Test]
+    public void GetNextOccurrence_HandlesHalfHourShifts_WhenZoneIsLordHowe()
+    {
+        // Lord Howe Island moves its clocks by 30 minutes: 02:00 → 02:30 on 2026-10-04, 02:00 → 01:30 on 2026-04-05.
+        var lordHowe = TimeZoneInfo.FindSystemTimeZoneById("Australia/Lord_Howe");
+
+        var spring = CronSchedule.Parse("15 2 * * *").GetNextOccurrence(At("2026-10-03T12:00:00+10:30"), lordHowe);
+        var fallBack = Occurrences("45 * * * *", lordHowe, At("2026-04-05T01:00:00+11:00"), 3);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(spring, Is.EqualTo(At("2026-10-04T02:30:00+11:00")));
+            Assert.That(fallBack, Is.EqualTo(new[]
+            {
+                At("2026-04-05T01:45:00+11:00"),
+                At("2026-04-05T01:45:00+10:30"),
+                At("2026-04-05T02:45:00+10:30"),
+            }));
+        });
+    }
+
+    [TestCase("Europe/Berlin")]
+    [TestCase("America/New_York")]
+    public void GetNextOccurrence_FiresEveryRealHourAllYear_WhenCronIsHourly(string zoneId)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var from = At("2026-01-01T00:30:00Z");
+
+        var occurrences = CronSchedule.Parse("0 * * * *").GetOccurrences(from, from.AddYears(1), zone).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(occurrences, Has.Count.EqualTo(365 * 24));
+            Assert.That(Gaps(occurrences), Is.All.EqualTo(TimeSpan.FromHours(1)));
+        });
+    }
+
+    [TestCase("Europe/Berlin")]
+    [TestCase("America/New_York")]
+    public void GetNextOccurrence_FiresOncePerLocalDayAllYear_WhenDailyTimeMeetsBothTransitions(string zoneId)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var schedule = CronSchedule.Parse(zoneId == "Europe/Berlin" ? "30 2 * * *" : "30 1 * * *");
+        var from = At("2026-01-01T12:00:00Z");
+
+        var days = schedule.GetOccurrences(from, from.AddYears(1), zone).Select(o => DateOnly.FromDateTime(o.DateTime)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(days, Has.Count.EqualTo(365));
+            Assert.That(days, Is.Unique);
+        });
+    }
+
     // Plain behaviour -----------------------------------------------------------------------------
 
     [Test]

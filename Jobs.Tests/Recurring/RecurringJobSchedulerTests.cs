@@ -241,6 +241,32 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
+    public async Task RunOnce_RunsAtThreeLocal_WhenDailyTimeFallsInBerlinSpringGap()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 3, 28, 12, 0, 0, TimeSpan.Zero));
+        await using var storage = new InMemoryJobStorage(timeProvider: time);
+        new RecurringJobManager(storage, time).AddOrUpdate<RecurringSampleJob>(
+            "berlin", x => x.Run(1), Jobs.Cron.Daily(2, 30), new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin") });
+        var scheduler = CreateSut();
+        var context = new BackgroundProcessContext("server", storage, new BackgroundJobServerOptions(), time, CancellationToken.None);
+
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 29, 0, 59, 59, TimeSpan.Zero)); // 01:59:59 CET, just before the gap
+        await scheduler.RunOnceAsync(context);
+        var beforeGap = await storage.Monitoring.GetRecurringJobRunsAsync("berlin", 10, CancellationToken.None);
+        time.SetUtcNow(new DateTimeOffset(2026, 3, 29, 1, 0, 1, TimeSpan.Zero)); // 03:00:01 CEST
+        await scheduler.RunOnceAsync(context);
+
+        var runs = await storage.Monitoring.GetRecurringJobRunsAsync("berlin", 10, CancellationToken.None);
+        var record = await storage.GetRecurringJobAsync("berlin", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeGap, Is.Empty);
+            Assert.That(runs, Has.Count.EqualTo(1));
+            Assert.That(record!.NextExecution, Is.EqualTo(new DateTimeOffset(2026, 3, 30, 2, 30, 0, TimeSpan.FromHours(2))));
+        });
+    }
+
+    [Test]
     public async Task ExecuteAsync_EnqueuesWhenClockReachesOccurrence_AndStopsOnCancellation()
     {
         _manager.AddOrUpdate<RecurringSampleJob>("loop", x => x.Run(1), Jobs.Cron.Minutely());
