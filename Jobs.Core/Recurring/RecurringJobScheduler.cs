@@ -26,6 +26,9 @@ namespace Jobs.Recurring;
 /// occurrence skipped with the reason recorded (it runs again once the code is back). One whose cron
 /// or time zone is no longer valid on this server records the error and is looked at again after
 /// <see cref="InvalidScheduleRetryDelay"/>, so it neither hot-loops nor crowds out the due jobs.</para>
+/// <para><b>Client filters</b> see each run as they see any job: <c>OnCreating</c> runs on every server
+/// that tries the occurrence (keep it free of side effects), <c>OnCreated</c> carries the job id only on
+/// the server that created it; a filter that cancels turns the occurrence into a recorded skip.</para>
 /// </remarks>
 public sealed partial class RecurringJobScheduler : IBackgroundProcess
 {
@@ -167,7 +170,6 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
         ClientFilterPipeline.Run? run = null;
         if (job is null)
         {
-            LogJobNotLoaded(_logger, record.Id, loadError);
             claim = claim with { SkipReason = $"Occurrence at {Format(due)} skipped: the job could not be loaded. {loadError}" };
         }
         else if (record.Misfire == MisfireHandling.Skip && now - due > GetMisfireTolerance(context.Options.SchedulePollingInterval))
@@ -196,6 +198,9 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
             case RecurringClaimOutcome.Created:
                 LogCreated(_logger, record.Id, Format(due), result.JobId);
                 break;
+            case RecurringClaimOutcome.Skipped when job is null && loadError is not null:
+                LogJobNotLoaded(_logger, record.Id, loadError);
+                break;
             case RecurringClaimOutcome.Skipped:
                 LogSkipped(_logger, record.Id, Format(due), result.Reason ?? claim.SkipReason);
                 break;
@@ -210,13 +215,17 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
     private async Task<(RecurringClaimResult? Result, DateTimeOffset? Next)> RecordBrokenAsync(
         BackgroundProcessContext context, RecurringJobRecord record, DateTimeOffset due, DateTimeOffset now, string error)
     {
-        LogInvalidSchedule(_logger, record.Id, error);
         var retryAt = now + InvalidScheduleRetryDelay;
         var claim = new RecurringOccurrenceClaim(record.Id, due, retryAt, now, Job: null)
         {
             SkipReason = $"Occurrence at {Format(due)} skipped: {error} Retrying at {Format(retryAt)}.",
         };
         var result = await context.Storage.ClaimRecurringOccurrenceAsync(claim, context.StoppingToken);
+        if (result.Outcome != RecurringClaimOutcome.LostRace)
+        {
+            LogInvalidSchedule(_logger, record.Id, error); // once, by the server that recorded it
+        }
+
         return (result, retryAt);
     }
 
@@ -247,7 +256,7 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
     private static partial void LogLostRace(ILogger logger, string recurringJobId, string occurrence);
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Recurring job {RecurringJobId} could not be loaded, its occurrence is skipped: {Error}")]
-    private static partial void LogJobNotLoaded(ILogger logger, string recurringJobId, string? error);
+    private static partial void LogJobNotLoaded(ILogger logger, string recurringJobId, string error);
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Error, Message = "Recurring job {RecurringJobId} has a schedule this server cannot read: {Error}")]
     private static partial void LogInvalidSchedule(ILogger logger, string recurringJobId, string error);
