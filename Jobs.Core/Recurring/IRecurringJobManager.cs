@@ -17,6 +17,17 @@ public interface IRecurringJobManager
     /// <inheritdoc cref="AddOrUpdate"/>
     Task AddOrUpdateAsync(string recurringJobId, Job job, string cronExpression, RecurringJobOptions? options = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Changes only the schedule of an existing recurring job (the dashboard's "edit schedule"): its next run
+    /// becomes the first occurrence of the new schedule after now; the job, queue, paused flag and last run stay.
+    /// <paramref name="timeZoneId"/> null keeps the current zone. Returns false when there is no such recurring job;
+    /// throws <see cref="ArgumentException"/> for an invalid cron expression or time zone.
+    /// </summary>
+    bool Reschedule(string recurringJobId, string cronExpression, string? timeZoneId = null);
+
+    /// <inheritdoc cref="Reschedule"/>
+    Task<bool> RescheduleAsync(string recurringJobId, string cronExpression, string? timeZoneId = null, CancellationToken cancellationToken = default);
+
     /// <summary>Removes the recurring job (its past runs stay); returns false when it did not exist.</summary>
     bool RemoveIfExists(string recurringJobId);
 

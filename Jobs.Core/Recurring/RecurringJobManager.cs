@@ -49,6 +49,37 @@ public sealed class RecurringJobManager : IRecurringJobManager
         await _storage.AddOrUpdateRecurringJobAsync(definition, cancellationToken);
     }
 
+    public bool Reschedule(string recurringJobId, string cronExpression, string? timeZoneId = null) =>
+        RescheduleAsync(recurringJobId, cronExpression, timeZoneId, CancellationToken.None).GetAwaiter().GetResult();
+
+    public async Task<bool> RescheduleAsync(string recurringJobId, string cronExpression, string? timeZoneId = null, CancellationToken cancellationToken = default)
+    {
+        ValidateId(recurringJobId);
+        ArgumentNullException.ThrowIfNull(cronExpression);
+        var schedule = CronSchedule.Parse(cronExpression);
+        var zone = timeZoneId is null ? null : TimeZoneResolver.Resolve(timeZoneId);
+        var record = await _storage.GetRecurringJobAsync(recurringJobId, cancellationToken);
+        if (record is null)
+        {
+            return false;
+        }
+
+        zone ??= TimeZoneResolver.Resolve(record.TimeZoneId);
+        var definition = new RecurringJobDefinition(
+            record.Id,
+            record.Invocation,
+            schedule.Expression,
+            TimeZoneResolver.GetStableId(zone),
+            record.Queue,
+            schedule.GetNextOccurrence(_time.GetUtcNow(), zone))
+        {
+            Misfire = record.Misfire,
+            AllowOverlap = record.AllowOverlap,
+        };
+        await _storage.AddOrUpdateRecurringJobAsync(definition, cancellationToken);
+        return true;
+    }
+
     public bool RemoveIfExists(string recurringJobId) =>
         RemoveIfExistsAsync(recurringJobId, CancellationToken.None).GetAwaiter().GetResult();
 

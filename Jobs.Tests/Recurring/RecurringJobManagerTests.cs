@@ -266,6 +266,42 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
+    public async Task Reschedule_ChangesScheduleOnly_WhenRecurringJobExists()
+    {
+        var manager = CreateSut();
+        manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily(3), new RecurringJobOptions { Queue = "reports", AllowOverlap = true });
+        manager.Pause("report");
+
+        var rescheduled = await manager.RescheduleAsync("report", "0 18 * * *", "America/New_York");
+
+        var record = await _storage.GetRecurringJobAsync("report", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rescheduled, Is.True);
+            Assert.That(record!.Cron, Is.EqualTo("0 18 * * *"));
+            Assert.That(record.TimeZoneId, Is.EqualTo("America/New_York"));
+            Assert.That(record.NextExecution, Is.EqualTo(new DateTimeOffset(2026, 3, 10, 18, 0, 0, TimeSpan.FromHours(-4))));
+            Assert.That(record.Queue, Is.EqualTo("reports"));
+            Assert.That(record.AllowOverlap, Is.True);
+            Assert.That(record.Paused, Is.True);
+        });
+    }
+
+    [Test]
+    public void Reschedule_ReturnsFalseOrThrows_WhenJobIsMissingOrScheduleInvalid()
+    {
+        var manager = CreateSut();
+        manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily(3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(manager.Reschedule("missing", Jobs.Cron.Daily()), Is.False);
+            Assert.That(() => manager.Reschedule("report", "0 0 * *"), Throws.ArgumentException.With.Message.Contains("'0 0 * *'"));
+            Assert.That(() => manager.Reschedule("report", Jobs.Cron.Daily(), "Nowhere/Land"), Throws.ArgumentException.With.Message.Contains("'Nowhere/Land'"));
+        });
+    }
+
+    [Test]
     public async Task RemoveIfExists_RemovesRecurringJob_WhenItExists()
     {
         var manager = CreateSut();
