@@ -13,7 +13,7 @@ namespace Jobs.Storage.InMemory;
 /// <see cref="IMonitoringApi.GetStatisticsAsync"/> counts jobs in each state now (expired jobs no longer count; the timelines keep history);
 /// a continuation of a parent that has already finished is written with both entries, Awaiting then its next state;
 /// a recurring claim records <see cref="RecurringOccurrenceClaim.ClaimedAt"/> as the last execution or skip time;
-/// resuming a recurring job with a null next run keeps the next run it had;
+/// resuming (paused = false) always sets the next run to the one given, null included; pausing keeps it;
 /// <see cref="WaitForJobsAsync"/> returns at once when a job already waits in one of the queues (a notification that came before the wait is not lost);
 /// timeouts of waits and locks run on the injected <see cref="TimeProvider"/>.
 /// </remarks>

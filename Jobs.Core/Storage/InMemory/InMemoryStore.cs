@@ -448,7 +448,7 @@ internal sealed class InMemoryStore
             return false;
         }
 
-        if (recurring.Paused && !paused && nextExecution is not null)
+        if (!paused)
         {
             recurring.NextExecution = nextExecution;
         }
