@@ -147,6 +147,11 @@ public sealed class RecurringJobManager : IRecurringJobManager
             return false;
         }
 
+        if (!record.Paused)
+        {
+            return true; // already running: keep its next run (it may be due right now)
+        }
+
         // No catch-up for the paused time: the schedule restarts from now.
         var next = CronSchedule.Parse(record.Cron).GetNextOccurrence(_time.GetUtcNow(), TimeZoneResolver.Resolve(record.TimeZoneId));
         return await _storage.SetRecurringJobPausedAsync(recurringJobId, paused: false, next, cancellationToken);

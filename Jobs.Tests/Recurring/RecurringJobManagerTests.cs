@@ -215,6 +215,23 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
+    public async Task Resume_KeepsNextRun_WhenRecurringJobIsNotPaused()
+    {
+        var manager = CreateSut();
+        manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(1), Jobs.Cron.Hourly());
+        _time.Advance(TimeSpan.FromHours(2)); // the 11:00 occurrence is due and not yet claimed
+
+        var resumed = manager.Resume("report");
+
+        var record = await _storage.GetRecurringJobAsync("report", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(resumed, Is.True);
+            Assert.That(record!.NextExecution, Is.EqualTo(new DateTimeOffset(2026, 3, 10, 11, 0, 0, TimeSpan.Zero)));
+        });
+    }
+
+    [Test]
     public async Task Trigger_CreatesEnqueuedJobWithRecurringJobId_WithoutChangingSchedule()
     {
         var manager = CreateSut();
