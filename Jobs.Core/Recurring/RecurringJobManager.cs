@@ -71,7 +71,7 @@ public sealed class RecurringJobManager : IRecurringJobManager
             schedule.Expression,
             TimeZoneResolver.GetStableId(zone),
             record.Queue,
-            schedule.GetNextOccurrence(_time.GetUtcNow(), zone))
+            schedule.GetNextOccurrence(_time.GetUtcNow(), zone)?.ToUniversalTime())
         {
             Misfire = record.Misfire,
             AllowOverlap = record.AllowOverlap,
@@ -153,7 +153,7 @@ public sealed class RecurringJobManager : IRecurringJobManager
         }
 
         // No catch-up for the paused time: the schedule restarts from now.
-        var next = CronSchedule.Parse(record.Cron).GetNextOccurrence(_time.GetUtcNow(), TimeZoneResolver.Resolve(record.TimeZoneId));
+        var next = CronSchedule.Parse(record.Cron).GetNextOccurrence(_time.GetUtcNow(), TimeZoneResolver.Resolve(record.TimeZoneId))?.ToUniversalTime();
         return await _storage.SetRecurringJobPausedAsync(recurringJobId, paused: false, next, cancellationToken);
     }
 
@@ -187,7 +187,7 @@ public sealed class RecurringJobManager : IRecurringJobManager
             schedule.Expression,
             zoneId,
             queue,
-            schedule.GetNextOccurrence(now, zone))
+            schedule.GetNextOccurrence(now, zone)?.ToUniversalTime())
         {
             Misfire = options.MisfireHandling,
             AllowOverlap = options.AllowOverlap,

@@ -153,7 +153,7 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
             return await RecordBrokenAsync(context, record, due, now, $"Time zone '{record.TimeZoneId}' was not found on server {context.ServerId}.");
         }
 
-        var next = schedule.GetNextOccurrence(now, zone);
+        var next = schedule.GetNextOccurrence(now, zone)?.ToUniversalTime(); // storages keep instants
         var claim = new RecurringOccurrenceClaim(record.Id, due, next, now, Job: null) { SkipIfPreviousRunning = !record.AllowOverlap };
 
         Job? job = null;
