@@ -98,7 +98,7 @@ public sealed class ProbeJob(ServerProbe probe)
     [JobTimeout("00:00:01")]
     public async Task TooSlowIgnoringTokenAsync(CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
+        using var registration = cancellationToken.Register(() => probe.Canceled.TrySetResult());
         await probe.Gate.Task;
     }
 
