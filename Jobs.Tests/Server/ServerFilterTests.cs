@@ -1,4 +1,6 @@
+using Jobs.Filters;
 using Jobs.States;
+using Jobs.Storage;
 
 namespace Jobs.Tests.Server;
 
@@ -82,11 +84,11 @@ public sealed class ServerFilterTests : ServerTestBase
         var filter = new DisableConcurrentExecutionAttribute(0);
         var job = new Job(typeof(ProbeJob), typeof(ProbeJob).GetMethod(nameof(ProbeJob.Noop))!, []);
         await using var held = await Storage.AcquireLockAsync(DisableConcurrentExecutionAttribute.GetResource(job), TimeSpan.Zero, CancellationToken.None);
-        await StartServerAsync(filters: new Filters.JobFilterProvider([filter]));
+        await StartServerAsync(filters: new JobFilterProvider([filter]));
 
         var id = await Client.EnqueueAsync<ProbeJob>(j => j.Noop());
 
         var details = await WaitForStateAsync(id, FailedState.StateName);
-        Assert.That(details.Summary.StateData["ExceptionType"], Is.EqualTo(typeof(Storage.DistributedLockTimeoutException).FullName));
+        Assert.That(details.Summary.StateData["ExceptionType"], Is.EqualTo(typeof(DistributedLockTimeoutException).FullName));
     }
 }
