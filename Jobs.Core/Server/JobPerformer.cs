@@ -55,7 +55,8 @@ internal sealed class JobPerformer
             return Outcome(fetched, null, new FailedState(ex, $"The job could not be loaded: {ex.Message}") { ServerId = _serverId });
         }
 
-        var method = fetched.Invocation.DisplayName;
+        // The job formats as "Type.Method", only when the message is logged.
+        var method = job;
         ServerLog.JobStarted(_logger, fetched.Id, method);
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();

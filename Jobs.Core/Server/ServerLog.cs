@@ -45,13 +45,13 @@ internal static partial class ServerLog
     public static partial void CompletionFailed(ILogger logger, Exception exception, int count, TimeSpan delay);
 
     [LoggerMessage(EventId = 2020, Level = LogLevel.Debug, Message = "Job {JobId} ({Method}) started")]
-    public static partial void JobStarted(ILogger logger, string jobId, string method);
+    public static partial void JobStarted(ILogger logger, string jobId, Job method);
 
     [LoggerMessage(EventId = 2021, Level = LogLevel.Information, Message = "Job {JobId} ({Method}) succeeded in {Duration}")]
-    public static partial void JobSucceeded(ILogger logger, string jobId, string method, TimeSpan duration);
+    public static partial void JobSucceeded(ILogger logger, string jobId, Job method, TimeSpan duration);
 
     [LoggerMessage(EventId = 2022, Level = LogLevel.Warning, Message = "Job {JobId} ({Method}) failed")]
-    public static partial void JobFailed(ILogger logger, Exception exception, string jobId, string method);
+    public static partial void JobFailed(ILogger logger, Exception exception, string jobId, Job method);
 
     [LoggerMessage(EventId = 2023, Level = LogLevel.Warning, Message = "Job {JobId} ({Method}) could not be loaded")]
     public static partial void JobLoadFailed(ILogger logger, Exception exception, string jobId, string method);
@@ -60,11 +60,11 @@ internal static partial class ServerLog
     public static partial void OutcomeNotStored(ILogger logger, string jobId, string state);
 
     [LoggerMessage(EventId = 2025, Level = LogLevel.Information, Message = "Job {JobId} ({Method}) was interrupted ({Reason}); it is left for requeueing")]
-    public static partial void JobInterrupted(ILogger logger, string jobId, string method, JobAbortReason reason);
+    public static partial void JobInterrupted(ILogger logger, string jobId, Job method, JobAbortReason reason);
 
     [LoggerMessage(EventId = 2026, Level = LogLevel.Error, Message = "Worker failed while handling job {JobId}")]
     public static partial void WorkerFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Job {JobId} ({Method}) was skipped by server filter {Filter}")]
-    public static partial void JobSkipped(ILogger logger, string jobId, string method, string filter);
+    public static partial void JobSkipped(ILogger logger, string jobId, Job method, string filter);
 }
