@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Jobs.States;
 using Jobs.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +8,10 @@ namespace Jobs.Server;
 /// <summary>
 /// The fetcher and the workers. The fetcher claims as many jobs as there are idle workers in one
 /// round trip and hands them over locally; after a full batch it fetches again at once, otherwise it
-/// waits for the storage's wake-up (or the poll interval). Workers perform a job, then hand its
-/// outcome to the <see cref="CompletionBatcher"/> and wait for it to be stored.
+/// waits for the storage's wake-up (or the poll interval). Workers perform a job and hand its
+/// outcome to the <see cref="CompletionBatcher"/>; the outcome's result is awaited (and a lost
+/// compare-and-set logged) beside the worker, which goes on with its next job, so fetching, performing
+/// and storing overlap. At most <see cref="MaxPendingOutcomes"/> finished jobs wait for the storage.
 /// </summary>
 internal sealed class JobDispatcher : IDisposable
 {
@@ -25,6 +28,7 @@ internal sealed class JobDispatcher : IDisposable
     private readonly RunningJob[] _running;
     private readonly Channel<FetchedJob> _handoff = Channel.CreateUnbounded<FetchedJob>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly SemaphoreSlim _slotFreed = new(0);
+    private readonly SemaphoreSlim _pendingOutcomes;
     private readonly Lock _abortLock = new();
     private int _free;
     private bool _abortRequested;
@@ -42,12 +46,16 @@ internal sealed class JobDispatcher : IDisposable
         _time = time;
         _logger = logger;
         _free = options.WorkerCount;
+        _pendingOutcomes = new SemaphoreSlim(MaxPendingOutcomes(options.WorkerCount));
         _running = new RunningJob[options.WorkerCount];
         for (var i = 0; i < _running.Length; i++)
         {
             _running[i] = new RunningJob(time);
         }
     }
+
+    /// <summary>How many finished jobs may wait for their outcome to be stored before workers wait too.</summary>
+    public static int MaxPendingOutcomes(int workerCount) => Math.Max(4 * workerCount, 64);
 
     /// <summary>Completes when every worker has stopped (after the stopping token fired and their jobs ended).</summary>
     public Task Workers => _workers;
@@ -121,6 +129,7 @@ internal sealed class JobDispatcher : IDisposable
         }
 
         _slotFreed.Dispose();
+        _pendingOutcomes.Dispose();
     }
 
     private async Task FetchLoopAsync(CancellationToken stopping)
@@ -195,11 +204,6 @@ internal sealed class JobDispatcher : IDisposable
                 }
 
                 await HandleAsync(job, slot);
-                Interlocked.Increment(ref _free);
-                if (_slotFreed.CurrentCount == 0)
-                {
-                    _slotFreed.Release();
-                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -219,25 +223,62 @@ internal sealed class JobDispatcher : IDisposable
             }
         }
 
+        StateChangeRequest? outcome;
         try
         {
-            var outcome = await _performer.PerformAsync(job, slot);
-            slot.End();
-            if (outcome is null)
-            {
-                return;
-            }
-
-            if (!await _batcher.SubmitAsync(outcome))
-            {
-                ServerLog.OutcomeNotStored(_logger, job.Id, outcome.CandidateState.Name);
-            }
+            outcome = await _performer.PerformAsync(job, slot);
         }
         catch (Exception ex)
         {
             // Never lose a worker: the job stays held and is requeued when this server stops or times out.
-            slot.End();
             ServerLog.WorkerFailed(_logger, ex, job.Id);
+            outcome = null;
+        }
+        finally
+        {
+            slot.End();
+
+            // The method has ended: the worker counts as free, so the next job is fetched while this
+            // outcome is being stored (the two round trips overlap instead of adding up).
+            FreeSlot();
+        }
+
+        if (outcome is null)
+        {
+            return;
+        }
+
+        // The outcome is stored by the batcher while this worker goes on with its next job; only when
+        // too many outcomes are waiting for the storage does the worker wait (back-pressure).
+        await _pendingOutcomes.WaitAsync();
+        _ = AwaitOutcomeAsync(job.Id, outcome);
+    }
+
+    private async Task AwaitOutcomeAsync(string jobId, StateChangeRequest outcome)
+    {
+        try
+        {
+            if (!await _batcher.SubmitAsync(outcome))
+            {
+                ServerLog.OutcomeNotStored(_logger, jobId, outcome.CandidateState.Name);
+            }
+        }
+        catch (Exception ex)
+        {
+            ServerLog.WorkerFailed(_logger, ex, jobId);
+        }
+        finally
+        {
+            _pendingOutcomes.Release();
+        }
+    }
+
+    private void FreeSlot()
+    {
+        Interlocked.Increment(ref _free);
+        if (_slotFreed.CurrentCount == 0)
+        {
+            _slotFreed.Release();
         }
     }
 }
