@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+
+namespace Jobs.Server;
+
+/// <summary>Deletes expired jobs every <see cref="BackgroundJobServerOptions.ExpirationCheckInterval"/>, in batches until none is left.</summary>
+internal sealed class ExpirationManager : IBackgroundProcess
+{
+    public const int BatchSize = 1000;
+
+    private readonly ILogger _logger;
+
+    public ExpirationManager(ILogger logger)
+    {
+        _logger = logger;
+    }
+
+    public string Name => nameof(ExpirationManager);
+
+    public Task ExecuteAsync(BackgroundProcessContext context) =>
+        PeriodicLoop.RunAsync(Name, context.Options.ExpirationCheckInterval, context.Time, _logger, ct => DeleteExpiredAsync(context, ct), context.StoppingToken);
+
+    private async Task DeleteExpiredAsync(BackgroundProcessContext context, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int deleted;
+        do
+        {
+            deleted = await context.Storage.DeleteExpiredJobsAsync(context.Time.GetUtcNow(), BatchSize, cancellationToken);
+            total += deleted;
+        }
+        while (deleted >= BatchSize && !cancellationToken.IsCancellationRequested);
+
+        if (total > 0)
+        {
+            ServerLog.ExpiredJobsDeleted(_logger, total);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System.Threading.Channels;
+using Jobs.States;
+using Jobs.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Jobs.Server;
+
+/// <summary>
+/// The fetcher and the workers. The fetcher claims as many jobs as there are idle workers in one
+/// round trip and hands them over locally; after a full batch it fetches again at once, otherwise it
+/// waits for the storage's wake-up (or the poll interval). Workers perform a job and hand its
+/// outcome to the <see cref="CompletionBatcher"/>; the outcome's result is awaited (and a lost
+/// compare-and-set logged) beside the worker, which goes on with its next job, so fetching, performing
+/// and storing overlap. At most <see cref="MaxPendingOutcomes"/> finished jobs wait for the storage.
+/// </summary>
+internal sealed class JobDispatcher : IDisposable
+{
+    private static readonly TimeSpan MaxErrorDelay = TimeSpan.FromSeconds(15);
+
+    private readonly IJobStorage _storage;
+    private readonly JobPerformer _performer;
+    private readonly CompletionBatcher _batcher;
+    private readonly string _serverId;
+    private readonly string[] _queues;
+    private readonly TimeSpan _pollInterval;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RunningJob[] _running;
+    private readonly Channel<FetchedJob> _handoff = Channel.CreateUnbounded<FetchedJob>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly SemaphoreSlim _slotFreed = new(0);
+    private readonly SemaphoreSlim _pendingOutcomes;
+    private readonly Lock _abortLock = new();
+    private int _free;
+    private bool _abortRequested;
+    private Task _fetcher = Task.CompletedTask;
+    private Task _workers = Task.CompletedTask;
+
+    public JobDispatcher(IJobStorage storage, JobPerformer performer, CompletionBatcher batcher, string serverId, BackgroundJobServerOptions options, TimeProvider time, ILogger logger)
+    {
+        _storage = storage;
+        _performer = performer;
+        _batcher = batcher;
+        _serverId = serverId;
+        _queues = [.. options.Queues];
+        _pollInterval = options.QueuePollInterval;
+        _time = time;
+        _logger = logger;
+        _free = options.WorkerCount;
+        _pendingOutcomes = new SemaphoreSlim(MaxPendingOutcomes(options.WorkerCount));
+        _running = new RunningJob[options.WorkerCount];
+        for (var i = 0; i < _running.Length; i++)
+        {
+            _running[i] = new RunningJob(time);
+        }
+    }
+
+    /// <summary>How many finished jobs may wait for their outcome to be stored before workers wait too.</summary>
+    public static int MaxPendingOutcomes(int workerCount) => Math.Max(4 * workerCount, 64);
+
+    /// <summary>Completes when every worker has stopped (after the stopping token fired and their jobs ended).</summary>
+    public Task Workers => _workers;
+
+    public Task Fetcher => _fetcher;
+
+    /// <summary>Jobs being performed now.</summary>
+    public int RunningCount => _running.Count(r => r.JobId is not null);
+
+    public void Start(CancellationToken stopping)
+    {
+        _fetcher = Task.Run(() => FetchLoopAsync(stopping), CancellationToken.None);
+        var workers = new Task[_running.Length];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var slot = _running[i];
+            workers[i] = Task.Run(() => WorkerLoopAsync(slot, stopping), CancellationToken.None);
+        }
+
+        _workers = Task.WhenAll(workers);
+    }
+
+    /// <summary>The ids of the jobs being performed now.</summary>
+    public IReadOnlyList<string> GetRunningJobIds()
+    {
+        var ids = new List<string>(_running.Length);
+        foreach (var slot in _running)
+        {
+            if (slot.JobId is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Cancels the token of the given running job; false when it is not running here.</summary>
+    public bool Abort(string jobId, JobAbortReason reason)
+    {
+        foreach (var slot in _running)
+        {
+            if (slot.Abort(reason, jobId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Cancels the tokens of every running job, and of any job a worker starts from now on.</summary>
+    public void AbortAll()
+    {
+        lock (_abortLock)
+        {
+            _abortRequested = true;
+        }
+
+        foreach (var slot in _running)
+        {
+            slot.Abort(JobAbortReason.Shutdown);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var slot in _running)
+        {
+            slot.Dispose();
+        }
+
+        _slotFreed.Dispose();
+        _pendingOutcomes.Dispose();
+    }
+
+    private async Task FetchLoopAsync(CancellationToken stopping)
+    {
+        var errorDelay = TimeSpan.Zero;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var free = Volatile.Read(ref _free);
+                if (free <= 0)
+                {
+                    await _slotFreed.WaitAsync(stopping);
+                    continue;
+                }
+
+                try
+                {
+                    var jobs = await _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
+                    Interlocked.Add(ref _free, -jobs.Count);
+                    foreach (var job in jobs)
+                    {
+                        _handoff.Writer.TryWrite(job);
+                    }
+
+                    errorDelay = TimeSpan.Zero;
+                    if (jobs.Count < free)
+                    {
+                        // The queues are drained for now: sleep until a job is announced or the poll interval passes.
+                        await _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    errorDelay = NextErrorDelay(errorDelay);
+                    ServerLog.FetchFailed(_logger, ex, errorDelay);
+                    await Task.Delay(errorDelay, _time, stopping);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: jobs claimed but not started are requeued when the server removes itself.
+        }
+        finally
+        {
+            _handoff.Writer.TryComplete();
+        }
+    }
+
+    private TimeSpan NextErrorDelay(TimeSpan previous)
+    {
+        var first = _pollInterval < TimeSpan.FromSeconds(1) ? _pollInterval : TimeSpan.FromSeconds(1);
+        return previous == TimeSpan.Zero ? first : TimeSpan.FromTicks(Math.Min(previous.Ticks * 2, MaxErrorDelay.Ticks));
+    }
+
+    private async Task WorkerLoopAsync(RunningJob slot, CancellationToken stopping)
+    {
+        var reader = _handoff.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stopping))
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (!reader.TryRead(out var job))
+                {
+                    continue;
+                }
+
+                await HandleAsync(job, slot);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: jobs waiting in the hand-off are requeued when the server removes itself.
+        }
+    }
+
+    private async Task HandleAsync(FetchedJob job, RunningJob slot)
+    {
+        slot.Begin(job.Id);
+        lock (_abortLock)
+        {
+            if (_abortRequested)
+            {
+                slot.Abort(JobAbortReason.Shutdown);
+            }
+        }
+
+        StateChangeRequest? outcome;
+        try
+        {
+            outcome = await _performer.PerformAsync(job, slot);
+        }
+        catch (Exception ex)
+        {
+            // Never lose a worker: the job stays held and is requeued when this server stops or times out.
+            ServerLog.WorkerFailed(_logger, ex, job.Id);
+            outcome = null;
+        }
+        finally
+        {
+            slot.End();
+
+            // The method has ended: the worker counts as free, so the next job is fetched while this
+            // outcome is being stored (the two round trips overlap instead of adding up).
+            FreeSlot();
+        }
+
+        if (outcome is null)
+        {
+            return;
+        }
+
+        // The outcome is stored by the batcher while this worker goes on with its next job; only when
+        // too many outcomes are waiting for the storage does the worker wait (back-pressure).
+        await _pendingOutcomes.WaitAsync();
+        _ = AwaitOutcomeAsync(job.Id, outcome);
+    }
+
+    private async Task AwaitOutcomeAsync(string jobId, StateChangeRequest outcome)
+    {
+        try
+        {
+            if (!await _batcher.SubmitAsync(outcome))
+            {
+                ServerLog.OutcomeNotStored(_logger, jobId, outcome.CandidateState.Name);
+            }
+        }
+        catch (Exception ex)
+        {
+            ServerLog.WorkerFailed(_logger, ex, jobId);
+        }
+        finally
+        {
+            _pendingOutcomes.Release();
+        }
+    }
+
+    private void FreeSlot()
+    {
+        Interlocked.Increment(ref _free);
+        if (_slotFreed.CurrentCount == 0)
+        {
+            _slotFreed.Release();
+        }
+    }
+}
