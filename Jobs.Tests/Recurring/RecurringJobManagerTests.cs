@@ -65,7 +65,7 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
-    public async Task AddOrUpdate_AcceptsStaticMethodAndWindowsZone()
+    public async Task AddOrUpdate_StoresIanaZone_WhenStaticMethodUsesWindowsZoneId()
     {
         var manager = CreateSut();
 
@@ -232,7 +232,7 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
-    public async Task Trigger_CreatesEnqueuedJobWithRecurringJobId_WithoutChangingSchedule()
+    public async Task Trigger_CreatesEnqueuedJobWithRecurringJobIdAndKeepsSchedule_WhenJobIsPaused()
     {
         var manager = CreateSut();
         manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily(), new RecurringJobOptions { Queue = "reports" });

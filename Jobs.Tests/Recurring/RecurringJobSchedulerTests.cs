@@ -267,7 +267,7 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
-    public async Task ExecuteAsync_EnqueuesWhenClockReachesOccurrence_AndStopsOnCancellation()
+    public async Task ExecuteAsync_EnqueuesOccurrenceAndStops_WhenClockReachesItThenStopIsRequested()
     {
         _manager.AddOrUpdate<RecurringSampleJob>("loop", x => x.Run(1), Jobs.Cron.Minutely());
         var scheduler = CreateSut();
@@ -354,7 +354,7 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
-    public void GetMisfireTolerance_IsAtLeastOneMinuteOrTwicePollingInterval()
+    public void GetMisfireTolerance_IsOneMinuteOrTwicePollingInterval_WhenIntervalIsShortOrLong()
     {
         Assert.Multiple(() =>
         {
