@@ -76,6 +76,23 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
+    public async Task AddOrUpdate_UsesTimeZoneId_WhenBothZoneAndIdAreSet()
+    {
+        var manager = CreateSut();
+        var options = new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin") };
+        options.TimeZoneId = "America/New_York";
+
+        await manager.AddOrUpdateAsync<RecurringSampleJob>("report", x => x.Run(1), Jobs.Cron.Daily(18), options);
+
+        var record = await _storage.GetRecurringJobAsync("report", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.TimeZoneId, Is.EqualTo("America/New_York"));
+            Assert.That(record.NextExecution, Is.EqualTo(new DateTimeOffset(2026, 3, 10, 18, 0, 0, TimeSpan.FromHours(-4))));
+        });
+    }
+
+    [Test]
     public async Task AddOrUpdate_KeepsPausedAndNextRun_WhenOnlyTheJobChanges()
     {
         var manager = CreateSut();
