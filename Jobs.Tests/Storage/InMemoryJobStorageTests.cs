@@ -28,6 +28,37 @@ public sealed class InMemoryJobStorageTests : JobStorageContractTests
     }
 
     [Test]
+    public async Task WaitForJobsAsync_WaitsWithoutLimit_WhenTimeoutIsTooLongForATimer()
+    {
+        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.MaxValue, default);
+
+        await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "default", new EnqueuedState()), default);
+
+        await wait.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Test]
+    public async Task AcquireLockAsync_WaitsWithoutLimit_WhenTimeoutIsTooLongForATimer()
+    {
+        var first = await Storage.AcquireLockAsync("resource", TimeSpan.MaxValue, default);
+        var second = Storage.AcquireLockAsync("resource", TimeSpan.MaxValue, default);
+
+        await first.DisposeAsync();
+
+        await using var granted = await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(granted, Is.Not.Null);
+    }
+
+    [Test]
+    public void CreateJobAsync_ReturnsFaultedTask_WhenParentIsMissing()
+    {
+        var task = Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "default", new AwaitingState("424242")), default);
+
+        Assert.That(task.IsFaulted, Is.True);
+        Assert.That(task.Exception!.InnerException, Is.TypeOf<ArgumentException>());
+    }
+
+    [Test]
     public async Task DisposeAsync_WakesWaitingServers_WhenStorageShutsDown()
     {
         var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);

@@ -105,7 +105,7 @@ public sealed class InMemoryJobStorage : IJobStorage
 
         try
         {
-            await signal.Task.WaitAsync(timeout, _time, cancellationToken);
+            await signal.Task.WaitAsync(InMemoryLocks.Bounded(timeout), _time, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -208,13 +208,27 @@ public sealed class InMemoryJobStorage : IJobStorage
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Runs one operation atomically under the store's lock, reading the clock once.</summary>
+    /// <summary>
+    /// Runs one operation atomically under the store's lock, reading the clock once. Failures come
+    /// back in the task, as they would from a storage that does real I/O.
+    /// </summary>
     private Task<T> Locked<T>(CancellationToken cancellationToken, Func<InMemoryStore, DateTimeOffset, T> operation)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_store.Gate)
+        if (cancellationToken.IsCancellationRequested)
         {
-            return Task.FromResult(operation(_store, _time.GetUtcNow()));
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        try
+        {
+            lock (_store.Gate)
+            {
+                return Task.FromResult(operation(_store, _time.GetUtcNow()));
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return Task.FromException<T>(ex);
         }
     }
 }
