@@ -17,13 +17,13 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Minutely_FiresEveryMinute()
+    public void Minutely_FiresEveryMinute_WhenParsed()
     {
         Assert.That(NextTwo(Jobs.Cron.Minutely()), Is.EqualTo(new[] { Start.AddMinutes(1), Start.AddMinutes(2) }));
     }
 
     [Test]
-    public void Hourly_FiresAtTheGivenMinuteEveryHour()
+    public void Hourly_FiresAtTheGivenMinuteEveryHour_WhenMinuteIsGivenOrNot()
     {
         Assert.Multiple(() =>
         {
@@ -33,7 +33,7 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Daily_FiresAtTheGivenTimeEveryDay()
+    public void Daily_FiresAtTheGivenTimeEveryDay_WhenHourAndMinuteAreGivenOrNot()
     {
         Assert.Multiple(() =>
         {
@@ -44,7 +44,7 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Weekly_FiresOnTheGivenDayEveryWeek()
+    public void Weekly_FiresOnTheGivenDayEveryWeek_WhenDayIsGivenOrNot()
     {
         var monday = new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
         var friday = new DateTimeOffset(2026, 1, 2, 9, 45, 0, TimeSpan.Zero);
@@ -58,7 +58,7 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Monthly_FiresOnTheGivenDayEveryMonth()
+    public void Monthly_FiresOnTheGivenDayEveryMonth_WhenDayIsGivenOrNot()
     {
         Assert.Multiple(() =>
         {
@@ -69,7 +69,7 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Yearly_FiresOnTheGivenDateEveryYear()
+    public void Yearly_FiresOnTheGivenDateEveryYear_WhenDateIsGivenOrNot()
     {
         Assert.Multiple(() =>
         {
@@ -79,7 +79,7 @@ public sealed class CronTests
     }
 
     [Test]
-    public void Never_IsValidAndNeverFires()
+    public void Never_ReturnsNoOccurrence_WhenParsed()
     {
         Assert.That(CronSchedule.Parse(Jobs.Cron.Never()).GetNextOccurrence(Start), Is.Null);
     }

@@ -65,7 +65,7 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
-    public async Task AddOrUpdate_AcceptsStaticMethodAndWindowsZone()
+    public async Task AddOrUpdate_StoresIanaZone_WhenStaticMethodUsesWindowsZoneId()
     {
         var manager = CreateSut();
 
@@ -73,6 +73,23 @@ public sealed class RecurringJobManagerTests
 
         var record = await _storage.GetRecurringJobAsync("static", CancellationToken.None);
         Assert.That(record!.TimeZoneId, Is.EqualTo("America/New_York"));
+    }
+
+    [Test]
+    public async Task AddOrUpdate_UsesTimeZoneId_WhenBothZoneAndIdAreSet()
+    {
+        var manager = CreateSut();
+        var options = new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin") };
+        options.TimeZoneId = "America/New_York";
+
+        await manager.AddOrUpdateAsync<RecurringSampleJob>("report", x => x.Run(1), Jobs.Cron.Daily(18), options);
+
+        var record = await _storage.GetRecurringJobAsync("report", CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(record!.TimeZoneId, Is.EqualTo("America/New_York"));
+            Assert.That(record.NextExecution, Is.EqualTo(new DateTimeOffset(2026, 3, 10, 18, 0, 0, TimeSpan.FromHours(-4))));
+        });
     }
 
     [Test]
@@ -232,7 +249,7 @@ public sealed class RecurringJobManagerTests
     }
 
     [Test]
-    public async Task Trigger_CreatesEnqueuedJobWithRecurringJobId_WithoutChangingSchedule()
+    public async Task Trigger_CreatesEnqueuedJobWithRecurringJobIdAndKeepsSchedule_WhenJobIsPaused()
     {
         var manager = CreateSut();
         manager.AddOrUpdate<RecurringSampleJob>("report", x => x.Run(7), Jobs.Cron.Daily(), new RecurringJobOptions { Queue = "reports" });

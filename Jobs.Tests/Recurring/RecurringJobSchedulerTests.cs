@@ -6,6 +6,7 @@ using Jobs.States;
 using Jobs.Storage;
 using Jobs.Storage.InMemory;
 using Jobs.Tests.Infrastructure;
+using Moq;
 
 namespace Jobs.Tests.Recurring;
 
@@ -267,7 +268,7 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
-    public async Task ExecuteAsync_EnqueuesWhenClockReachesOccurrence_AndStopsOnCancellation()
+    public async Task ExecuteAsync_EnqueuesOccurrenceAndStops_WhenClockReachesItThenStopIsRequested()
     {
         _manager.AddOrUpdate<RecurringSampleJob>("loop", x => x.Run(1), Jobs.Cron.Minutely());
         var scheduler = CreateSut();
@@ -339,6 +340,64 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
+    public async Task RunOnce_GoesOnWithOtherJobs_WhenClaimingOneThrows()
+    {
+        var invocation = InvocationData.Serialize(JobExpression.Parse((System.Linq.Expressions.Expression<Action<RecurringSampleJob>>)(x => x.Run(1)), typeof(RecurringSampleJob)));
+        var due = At(11, 0);
+        var storage = new Mock<IJobStorage>();
+        storage.Setup(s => s.GetDueRecurringJobsAsync(It.IsAny<DateTimeOffset>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync([DueRecord("a-failing", invocation, due), DueRecord("b-fine", invocation, due)]);
+        storage.Setup(s => s.ClaimRecurringOccurrenceAsync(It.Is<RecurringOccurrenceClaim>(c => c.RecurringJobId == "a-failing"), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("connection reset"));
+        storage.Setup(s => s.ClaimRecurringOccurrenceAsync(It.Is<RecurringOccurrenceClaim>(c => c.RecurringJobId == "b-fine"), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new RecurringClaimResult(RecurringClaimOutcome.Created, "42"));
+        _time.SetUtcNow(At(11, 0, 0.5));
+
+        var pass = await CreateSut().RunOnceAsync(new BackgroundProcessContext("server", storage.Object, new BackgroundJobServerOptions(), _time, CancellationToken.None));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pass.Due, Is.EqualTo(2));
+            Assert.That(pass.Claimed, Is.EqualTo(1));
+            storage.Verify(s => s.ClaimRecurringOccurrenceAsync(
+                It.Is<RecurringOccurrenceClaim>(c => c.RecurringJobId == "b-fine" && c.ExpectedNextExecution == due && c.NewNextExecution == At(12, 0)
+                    && c.Job != null && c.Job.RecurringJobId == "b-fine" && c.SkipIfPreviousRunning),
+                It.IsAny<CancellationToken>()));
+        });
+    }
+
+    [Test]
+    public async Task ExecuteAsync_KeepsPolling_WhenReadingDueJobsFails()
+    {
+        var storage = new Mock<IJobStorage>();
+        var calls = 0;
+        storage.Setup(s => s.GetDueRecurringJobsAsync(It.IsAny<DateTimeOffset>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .Returns(() => Interlocked.Increment(ref calls) == 1
+                ? Task.FromException<IReadOnlyList<RecurringJobRecord>>(new InvalidOperationException("database restarting"))
+                : Task.FromResult<IReadOnlyList<RecurringJobRecord>>([]));
+        using var stopping = new CancellationTokenSource();
+        var context = new BackgroundProcessContext("server", storage.Object, new BackgroundJobServerOptions(), _time, stopping.Token);
+
+        var loop = Task.Run(() => CreateSut().ExecuteAsync(context));
+        var polledAgain = SpinWait.SpinUntil(
+            () =>
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                return Volatile.Read(ref calls) >= 3;
+            },
+            TimeSpan.FromSeconds(10));
+        await stopping.CancelAsync();
+        var stopped = await Task.WhenAny(loop, Task.Delay(TimeSpan.FromSeconds(10))) == loop;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(polledAgain, Is.True);
+            Assert.That(stopped, Is.True);
+            Assert.That(loop.IsFaulted, Is.False);
+        });
+    }
+
+    [Test]
     public void NextDelay_WakesForTheEarliestNextRun_WhenSoonerThanPollingInterval()
     {
         var now = At(10, 0);
@@ -354,7 +413,7 @@ public sealed class RecurringJobSchedulerTests
     }
 
     [Test]
-    public void GetMisfireTolerance_IsAtLeastOneMinuteOrTwicePollingInterval()
+    public void GetMisfireTolerance_IsOneMinuteOrTwicePollingInterval_WhenIntervalIsShortOrLong()
     {
         Assert.Multiple(() =>
         {
@@ -364,6 +423,10 @@ public sealed class RecurringJobSchedulerTests
     }
 
     private static RecurringJobScheduler CreateSut() => new();
+
+    private static RecurringJobRecord DueRecord(string id, InvocationData invocation, DateTimeOffset due) =>
+        new(id, invocation, "0 * * * *", "UTC", "default", MisfireHandling.RunOnce, AllowOverlap: false, Paused: false,
+            NextExecution: due, LastExecution: null, LastJobId: null, LastJobState: null, CreatedAt: due.AddDays(-1));
 
     private static DateTimeOffset At(int hour, int minute, double seconds = 0) =>
         new DateTimeOffset(2026, 3, 10, hour, minute, 0, TimeSpan.Zero).AddSeconds(seconds);
