@@ -45,7 +45,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(sp => new BackgroundJobClient(sp.GetRequiredService<IJobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), sp));
         services.TryAddSingleton<IBackgroundJobClient>(sp => sp.GetRequiredService<BackgroundJobClient>());
 
-        services.TryAddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<IJobStorage>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<IJobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), sp.GetService<TimeProvider>(), sp));
 
         return services;
     }
