@@ -27,15 +27,14 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
                 var sql = $"""
                     WITH totals AS (
                       SELECT key, sum(value)::bigint AS value FROM (
-                        SELECT key, value FROM {S}.counter_total WHERE key LIKE 'state:%' OR key LIKE 'queue:%'
+                        SELECT key, value FROM {S}.counter_total WHERE key LIKE 'state:%' OR key LIKE 'queue:%' OR key = 'retries'
                         UNION ALL
-                        SELECT key, value FROM {S}.counter WHERE key LIKE 'state:%' OR key LIKE 'queue:%'
+                        SELECT key, value FROM {S}.counter WHERE key LIKE 'state:%' OR key LIKE 'queue:%' OR key = 'retries'
                       ) c GROUP BY key
                     )
                     SELECT key, value FROM totals
                     UNION ALL SELECT 'servers', count(*) FROM {S}.server
                     UNION ALL SELECT 'recurring', count(*) FROM {S}.recurring_job
-                    UNION ALL SELECT 'retries', count(*) FROM {S}.job WHERE state = 'Scheduled' AND retry_count > 0
                     """;
                 await using var command = new NpgsqlCommand(sql, connection);
                 var values = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -752,6 +752,30 @@ public sealed class PostgreSqlJobStorageTests
         });
     }
 
+    [Test]
+    public async Task GetStatisticsAsync_CountsRetries_UntilTheRetryIsEnqueued()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        await storage.ChangeStatesAsync(
+            [new StateChange(id, new ScheduledState(now.AddSeconds(-1), "Retry attempt 1 of 10")) { RetryCount = 1 }],
+            CancellationToken.None);
+
+        var waiting = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+        var retries = await storage.Monitoring.GetRetriesAsync(0, 10, CancellationToken.None);
+        await storage.EnqueueDueScheduledJobsAsync(now, 10, CancellationToken.None);
+        var enqueued = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting.Retries, Is.EqualTo(1));
+            Assert.That(retries.Select(r => r.Id), Is.EqualTo(new[] { id }));
+            Assert.That(enqueued.Retries, Is.Zero);
+            Assert.That(enqueued.Enqueued, Is.EqualTo(1));
+        });
+    }
+
     private static async Task TerminateBackendsAsync(string applicationName)
     {
         await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
