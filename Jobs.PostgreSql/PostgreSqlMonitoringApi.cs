@@ -278,9 +278,31 @@ internal sealed class PostgreSqlMonitoringApi : IMonitoringApi
         var pattern = "%" + term.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
         var id = PostgreSqlReaders.TryParseId(term, out var parsed) ? parsed : 0;
         return QuerySummariesAsync(
+            // Each branch is index-backed: the id; the arguments through the trigram index; type and method names among
+            // the few distinct tasks (a loose index scan of job_task_ix), then each matching task's newest jobs.
             $"""
-            SELECT {SummaryColumns} FROM {S}.job j
-            WHERE j.id = @id OR (j.type || '.' || j.method) ILIKE @pattern OR j.arguments ILIKE @pattern
+            WITH RECURSIVE tasks(type, method) AS (
+              (SELECT type, method FROM {S}.job ORDER BY type, method LIMIT 1)
+              UNION ALL
+              SELECT n.type, n.method FROM tasks t
+              CROSS JOIN LATERAL (
+                SELECT j.type, j.method FROM {S}.job j
+                WHERE (j.type, j.method) > (t.type, t.method)
+                ORDER BY j.type, j.method LIMIT 1
+              ) n
+            ),
+            matches AS (
+              (SELECT j.id FROM {S}.job j WHERE j.id = @id)
+              UNION
+              (SELECT j.id FROM {S}.job j WHERE j.arguments ILIKE @pattern ORDER BY j.id DESC LIMIT @take)
+              UNION
+              (SELECT x.id FROM tasks t
+               CROSS JOIN LATERAL (
+                 SELECT j.id FROM {S}.job j WHERE j.type = t.type AND j.method = t.method ORDER BY j.id DESC LIMIT @take
+               ) x
+               WHERE (t.type || '.' || t.method) ILIKE @pattern)
+            )
+            SELECT {SummaryColumns} FROM matches m JOIN {S}.job j ON j.id = m.id
             ORDER BY j.id DESC LIMIT @take
             """,
             p =>
