@@ -2,8 +2,9 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
-/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>); counts come from the counters the
-/// write side keeps, never from counting job rows, so they stay cheap at millions of jobs.
+/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>). Counts per state and per queue come from
+/// the counters the write side keeps (exact, and cheap at millions of jobs); only the retries, few by nature, are
+/// counted from rows, on their own partial index.
 /// </summary>
 internal sealed class PostgreSqlMonitoringQueries
 {
