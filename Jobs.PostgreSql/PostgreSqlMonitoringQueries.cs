@@ -91,14 +91,17 @@ internal sealed class PostgreSqlMonitoringQueries
         Continuations = $"SELECT id FROM {s}.job WHERE parent_id = @id ORDER BY id";
 
         // One row per queue and first job (queue columns, then the summary columns or nulls for an empty queue).
+        // Lengths are looked up once per queue (before the join with its first jobs), each an index probe on the counter key.
         Queues = $"""
             WITH RECURSIVE {queueNames},
-            lengths AS (
-              {CounterValues(s, "ARRAY(SELECT 'queue:' || queue FROM queue_names)")}
+            lengths AS MATERIALIZED (
+              SELECT n.queue,
+                     greatest(0, coalesce((SELECT sum(t.value) FROM {s}.counter_total t WHERE t.key = 'queue:' || n.queue), 0)
+                               + coalesce((SELECT sum(c.value) FROM {s}.counter c WHERE c.key = 'queue:' || n.queue), 0))::bigint AS length
+              FROM queue_names n
             )
-            SELECT n.queue, greatest(coalesce(l.value, 0), 0), f.*
-            FROM queue_names n
-            LEFT JOIN lengths l ON l.key = 'queue:' || n.queue
+            SELECT n.queue, n.length, f.*
+            FROM lengths n
             LEFT JOIN LATERAL (
               SELECT {SummaryColumns} FROM {s}.job j
               WHERE j.state = 'Enqueued' AND j.queue = n.queue
