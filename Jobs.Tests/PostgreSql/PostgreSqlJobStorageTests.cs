@@ -224,6 +224,34 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task EnqueueDueScheduledJobsAsync_MovesEachJobOnce_WhenSchedulersRunConcurrently()
+    {
+        var storage = CreateSut();
+        var now = DateTimeOffset.UtcNow;
+        await storage.CreateJobsAsync(Enumerable.Range(0, 100).Select(i => NewJob("q1", new ScheduledState(now.AddSeconds(-i)))).ToArray(), CancellationToken.None);
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var total = 0;
+            int batch;
+            while ((batch = await storage.EnqueueDueScheduledJobsAsync(now, 7, CancellationToken.None)) > 0)
+            {
+                total += batch;
+            }
+
+            return total;
+        })));
+        var stats = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(moved.Sum(), Is.EqualTo(100));
+            Assert.That(stats.Enqueued, Is.EqualTo(100));
+            Assert.That(stats.Scheduled, Is.Zero);
+        });
+    }
+
+    [Test]
     public async Task ChangeStatesAsync_EnqueuesAllContinuations_WhenParentSucceeds()
     {
         var storage = CreateSut();
