@@ -13,7 +13,7 @@ namespace Jobs.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
-    /// <summary>How many older matches search reads at most through the trigram indexes.</summary>
+    /// <summary>How many older matches search reads at most through the trigram index.</summary>
     private const int SearchOlderCap = 1_000;
 
     /// <summary>How many words of a search term are weighed for the trigram lookup.</summary>
@@ -34,7 +34,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         _queries = new PostgreSqlMonitoringQueries(storage.Schema, storage.Queries.RecurringColumns);
     }
 
-    /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
+    /// <summary>How many of the newest jobs search reads directly before it asks the trigram index (tests lower it).</summary>
     internal int SearchRecentWindow { get; set; } = 2_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>

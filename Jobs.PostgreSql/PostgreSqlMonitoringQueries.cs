@@ -175,7 +175,8 @@ internal sealed class PostgreSqlMonitoringQueries
     /// (@words: its runs of letters and digits) that is rarest among the newest jobs, not the whole term: a GIN scan
     /// costs as much as its most common trigrams, and a term such as <c>customer-4242@</c> shares most of its
     /// trigrams with every job. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
-    /// from walking the primary key through every older job instead of asking the trigram index.
+    /// from walking the primary key through every older job instead of asking the trigram index. When the names
+    /// already fill a page, arguments are only searched among jobs newer than the last of those (name_floor).
     /// </summary>
     private static string Search(string s)
     {
@@ -201,12 +202,15 @@ internal sealed class PostgreSqlMonitoringQueries
               ) x
               WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
             ),
+            name_floor AS MATERIALIZED (
+              SELECT CASE WHEN count(*) >= @take THEN min(id) END AS id FROM (SELECT id FROM by_name ORDER BY id DESC LIMIT @take) t
+            ),
             newest AS MATERIALIZED (
               SELECT min(id) AS low FROM (SELECT id FROM {s}.job ORDER BY id DESC LIMIT @window) n
             ),
             recent_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
-              WHERE j.id >= (SELECT low FROM newest) AND strpos(lower(j.arguments), @term) > 0
+              WHERE j.id >= greatest((SELECT low FROM newest), (SELECT id FROM name_floor)) AND strpos(lower(j.arguments), @term) > 0
               ORDER BY j.id DESC
               LIMIT @take
             ),
@@ -218,6 +222,7 @@ internal sealed class PostgreSqlMonitoringQueries
                  LIMIT 1),
                 @pattern) AS pattern
               WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
+                AND coalesce((SELECT id FROM name_floor) < (SELECT low FROM newest), true)
             ),
             older_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
