@@ -74,7 +74,14 @@ internal sealed class PostgreSqlQueries
             """;
 
         FetchNext = $$"""
-            WITH cand AS MATERIALIZED (
+            WITH earlier AS MATERIALIZED (
+              -- On a retry: what an earlier attempt of this very call committed (its answer was lost). The statement's
+              -- snapshot does not see this attempt's own updates, so nothing is returned twice.
+              SELECT j.id, j.type, j.method, j.parameter_types, j.arguments, j.queue, j.retry_count, j.created_at, j.enqueued_at, j.recurring_job_id
+              FROM {{s}}.job j
+              WHERE @is_retry AND j.state = 'Processing' AND j.server_id = @server AND j.state_changed_at = @now
+            ),
+            cand AS MATERIALIZED (
               SELECT c.id
               FROM unnest(@queues::text[]) WITH ORDINALITY AS q(name, ord)
               CROSS JOIN LATERAL (
@@ -84,7 +91,7 @@ internal sealed class PostgreSqlQueries
                 LIMIT @count
                 FOR UPDATE SKIP LOCKED
               ) c
-              LIMIT @count
+              LIMIT greatest(@count - (SELECT count(*) FROM earlier), 0)
             ),
             upd AS (
               UPDATE {{s}}.job j SET state = 'Processing', state_reason = NULL, state_data = jsonb_build_object('ServerId', @server::text),
@@ -99,6 +106,8 @@ internal sealed class PostgreSqlQueries
             ),
             {{Counters(s, "upd")}}
             SELECT id, type, method, parameter_types, arguments, queue, retry_count, created_at, enqueued_at, recurring_job_id FROM upd
+            UNION ALL
+            SELECT id, type, method, parameter_types, arguments, queue, retry_count, created_at, enqueued_at, recurring_job_id FROM earlier
             """;
 
         ChangeStates = $$"""
@@ -139,6 +148,10 @@ internal sealed class PostgreSqlQueries
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
             SELECT u.ord, (SELECT count(*) FROM notified) FROM upd u
+            UNION ALL
+            -- On a retry: changes an earlier attempt of this very call committed (its answer was lost) count as applied.
+            SELECT i.ord, 0 FROM input i JOIN {{s}}.job j ON j.id = i.job_id
+            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now
             """;
 
         // A separate statement of the same batch (same transaction): its snapshot sees the parents'

@@ -141,6 +141,48 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task FetchNextOnAsync_ReturnsJobsAnEarlierAttemptClaimed_WhenRetryingAfterALostAnswer()
+    {
+        var storage = CreateSut();
+        var ids = await storage.CreateJobsAsync([NewJob("q1"), NewJob("q1"), NewJob("q1")], CancellationToken.None);
+        var request = new FetchRequest(["q1"], 2, "s1");
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var lost = await storage.FetchNextOnAsync(connection, request with { Count = 1 }, at, isRetry: false, CancellationToken.None);
+        var retried = await storage.FetchNextOnAsync(connection, request, at, isRetry: true, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost.Select(f => f.Id), Is.EqualTo(new[] { ids[0] }));
+            Assert.That(retried.Select(f => f.Id), Is.EqualTo(new[] { ids[0], ids[1] }));
+        });
+    }
+
+    [Test]
+    public async Task ChangeStatesOnAsync_ReportsApplied_WhenRetryingAChangeAnEarlierAttemptCommitted()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        var changes = new[] { new StateChange(id, new DeletedState()) { ExpectedStates = [EnqueuedState.StateName] } };
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var first = await storage.ChangeStatesOnAsync(connection, changes, [0], at, isRetry: false, CancellationToken.None);
+        var retry = await storage.ChangeStatesOnAsync(connection, changes, [0], at, isRetry: true, CancellationToken.None);
+        var plain = await storage.ChangeStatesOnAsync(connection, changes, [0], at.AddSeconds(1), isRetry: false, CancellationToken.None);
+        var details = await storage.Monitoring.GetJobDetailsAsync(id, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo(new[] { 0 }));
+            Assert.That(retry, Is.EqualTo(new[] { 0 }));
+            Assert.That(plain, Is.Empty);
+            Assert.That(details!.History, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task GetJobAsync_ReturnsNull_WhenIdIsNotNumeric()
     {
         var storage = CreateSut();
