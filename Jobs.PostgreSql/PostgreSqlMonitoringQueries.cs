@@ -166,9 +166,9 @@ internal sealed class PostgreSqlMonitoringQueries
     public string SearchByText { get; }
 
     /// <summary>
-    /// Names and arguments are searched apart, each through an index. Names: the distinct (method, type) pairs are
-    /// walked on job_kind_ix (one index descent per pair, so a few hundred job kinds cost little), matched by name,
-    /// and each matching pair's newest jobs are read backwards from the same index. Arguments: the newest @window jobs
+    /// Names and arguments are searched apart, each through an index. Names: the distinct (type, method) pairs are
+    /// walked on job_task_ix (one index descent per pair, so a few hundred tasks cost little), matched by name, and
+    /// each matching pair's newest jobs are read from the same index. Arguments: the newest @window jobs
     /// are read through the primary key and filtered, so a term that is common is found there at a bounded cost.
     /// Only when that finds fewer than @take (and @older: a term shorter than a trigram cannot be looked up) are older
     /// jobs looked up in job_arguments_trgm_ix, reading at most @cap rows. The lookup uses the word of the term
@@ -183,20 +183,20 @@ internal sealed class PostgreSqlMonitoringQueries
         // TypeNames.ShortName in SQL: the type's name without namespace, assembly or generic arguments.
         const string display = "substring(split_part(split_part(k.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || k.method";
         return $"""
-            WITH RECURSIVE kinds(method, type) AS (
-              (SELECT method, type FROM {s}.job ORDER BY method, type LIMIT 1)
+            WITH RECURSIVE tasks(type, method) AS (
+              (SELECT type, method FROM {s}.job ORDER BY type, method LIMIT 1)
               UNION ALL
-              SELECT n.method, n.type FROM kinds k CROSS JOIN LATERAL (
-                SELECT e.method, e.type FROM {s}.job e
-                WHERE (e.method, e.type) > (k.method, k.type)
-                ORDER BY e.method, e.type
+              SELECT n.type, n.method FROM tasks k CROSS JOIN LATERAL (
+                SELECT e.type, e.method FROM {s}.job e
+                WHERE (e.type, e.method) > (k.type, k.method)
+                ORDER BY e.type, e.method
                 LIMIT 1
               ) n
             ),
             by_name AS MATERIALIZED (
-              SELECT x.id FROM kinds k CROSS JOIN LATERAL (
+              SELECT x.id FROM tasks k CROSS JOIN LATERAL (
                 SELECT e.id FROM {s}.job e
-                WHERE e.method = k.method AND e.type = k.type
+                WHERE e.type = k.type AND e.method = k.method
                 ORDER BY e.id DESC
                 LIMIT @take
               ) x
