@@ -129,20 +129,60 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     public Task<IReadOnlyList<string>> CreateJobsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        // One creation time for every attempt, so a retry finds jobs an earlier attempt committed (its answer lost)
+        // instead of writing them twice.
+        var now = TimeProvider.GetUtcNow();
         return RunAsync(
-            async (connection, token) =>
+            async (connection, isRetry, token) =>
             {
+                if (isRetry && await FindCreatedJobsAsync(connection, jobs, now, token) is { } existing)
+                {
+                    return existing;
+                }
+
                 if (jobs.Count <= CreateChunkSize)
                 {
-                    return await CreateJobsOnAsync(connection, null, jobs, null, token);
+                    return await CreateJobsOnAsync(connection, null, jobs, null, token, now);
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(token);
-                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token);
+                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now);
                 await transaction.CommitAsync(token);
                 return ids;
             },
             cancellationToken);
+    }
+
+    /// <summary>The ids of <paramref name="jobs"/> when an earlier attempt created exactly them at <paramref name="now"/>; otherwise null.</summary>
+    internal async Task<IReadOnlyList<string>?> FindCreatedJobsAsync(NpgsqlConnection connection, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(Queries.FindCreatedJobs, connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", jobs.Count + 1));
+        var ids = new List<string>(jobs.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (ids.Count == jobs.Count)
+            {
+                return null;
+            }
+
+            var job = jobs[ids.Count].Invocation;
+            if (reader.GetString(1) != job.Type || reader.GetString(2) != job.Method || reader.GetString(3) != job.Arguments)
+            {
+                return null;
+            }
+
+            ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return ids.Count == jobs.Count ? ids : null;
     }
 
     public Task<IReadOnlyList<FetchedJob>> FetchNextAsync(FetchRequest request, CancellationToken cancellationToken)
@@ -585,13 +625,14 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         NpgsqlTransaction? transaction,
         IReadOnlyList<NewJob> jobs,
         DateTimeOffset? lastExecution,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DateTimeOffset? createdAt = null)
     {
         var ids = new List<string>(jobs.Count);
         for (var start = 0; start < jobs.Count; start += CreateChunkSize)
         {
             var count = Math.Min(CreateChunkSize, jobs.Count - start);
-            var now = TimeProvider.GetUtcNow();
+            var now = (createdAt ?? TimeProvider.GetUtcNow()).ToUniversalTime();
             var types = new string[count];
             var methods = new string[count];
             var parameterTypes = new string[count];

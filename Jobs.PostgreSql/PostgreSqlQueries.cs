@@ -195,6 +195,10 @@ internal sealed class PostgreSqlQueries
             SELECT count(*), (SELECT count(*) FROM notified) FROM upd
             """;
 
+        FindCreatedJobs = $"""
+            SELECT id, type, method, arguments FROM {s}.job WHERE created_at = @now ORDER BY id LIMIT @limit
+            """;
+
         GetJob = $"""
             SELECT id, type, method, parameter_types, arguments, queue, state, retry_count, created_at, server_id, recurring_job_id
             FROM {s}.job WHERE id = @id
@@ -343,6 +347,8 @@ internal sealed class PostgreSqlQueries
     public string ChangeStates { get; }
 
     public string ReleaseContinuations { get; }
+
+    public string FindCreatedJobs { get; }
 
     public string GetJob { get; }
 

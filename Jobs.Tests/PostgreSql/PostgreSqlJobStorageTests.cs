@@ -183,6 +183,28 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task FindCreatedJobsAsync_FindsJobsOfAnEarlierAttempt_OnlyWhenAllOfThemWereCreated()
+    {
+        var storage = CreateSut();
+        await storage.InitializeAsync(CancellationToken.None);
+        var jobs = new[] { new NewJob(Invocation("x"), "q1", new EnqueuedState()), new NewJob(Invocation("y"), "q1", new EnqueuedState()) };
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var before = await storage.FindCreatedJobsAsync(connection, jobs, at, CancellationToken.None);
+        var ids = await storage.CreateJobsOnAsync(connection, null, jobs, null, CancellationToken.None, at);
+        var after = await storage.FindCreatedJobsAsync(connection, jobs, at, CancellationToken.None);
+        var other = await storage.FindCreatedJobsAsync(connection, [jobs[1], jobs[0]], at, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.Null);
+            Assert.That(after, Is.EqualTo(ids));
+            Assert.That(other, Is.Null);
+        });
+    }
+
+    [Test]
     public async Task GetJobAsync_ReturnsNull_WhenIdIsNotNumeric()
     {
         var storage = CreateSut();
