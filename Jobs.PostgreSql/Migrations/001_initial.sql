@@ -65,6 +65,7 @@ CREATE INDEX job_history_job_ix ON {{schema}}.job_history (job_id, id);
 -- A value is sum(counter_total.value) + sum(counter.value) for its key. Keys:
 --   state:<State>                       jobs currently in the state (e.g. state:Enqueued)
 --   queue:<queue>                       jobs currently Enqueued in the queue
+--   retries                             jobs currently Scheduled with retry_count > 0 (waiting for a retry)
 --   stats:succeeded / stats:failed      all-time totals
 --   stats:succeeded:hour:YYYY-MM-DDTHH  per UTC hour (also stats:failed:hour:…)
 --   stats:succeeded:day:YYYY-MM-DD      per UTC day  (also stats:failed:day:…)

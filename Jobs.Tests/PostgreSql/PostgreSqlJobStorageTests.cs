@@ -752,6 +752,52 @@ public sealed class PostgreSqlJobStorageTests
         });
     }
 
+    [Test]
+    public async Task GetStatisticsAsync_CountsRetries_UntilTheRetryIsEnqueued()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        await storage.ChangeStatesAsync(
+            [new StateChange(id, new ScheduledState(now.AddSeconds(-1), "Retry attempt 1 of 10")) { RetryCount = 1 }],
+            CancellationToken.None);
+
+        var waiting = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+        var retries = await storage.Monitoring.GetRetriesAsync(0, 10, CancellationToken.None);
+        await storage.EnqueueDueScheduledJobsAsync(now, 10, CancellationToken.None);
+        var enqueued = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting.Retries, Is.EqualTo(1));
+            Assert.That(retries.Select(r => r.Id), Is.EqualTo(new[] { id }));
+            Assert.That(enqueued.Retries, Is.Zero);
+            Assert.That(enqueued.Enqueued, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task SearchJobsAsync_FindsJobsByIdMethodAndArgumentText()
+    {
+        var storage = CreateSut();
+        var ids = await storage.CreateJobsAsync(
+            [new NewJob(Invocation("invoice-4711"), "q1", new EnqueuedState()), new NewJob(Invocation("other"), "q1", new EnqueuedState())],
+            CancellationToken.None);
+
+        var byArgument = await storage.Monitoring.SearchJobsAsync("invoice-47", 10, CancellationToken.None);
+        var byMethod = await storage.Monitoring.SearchJobsAsync("SampleJobs.Ru", 10, CancellationToken.None);
+        var byId = await storage.Monitoring.SearchJobsAsync(ids[1], 10, CancellationToken.None);
+        var none = await storage.Monitoring.SearchJobsAsync("no such text", 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byArgument.Select(j => j.Id), Is.EqualTo(new[] { ids[0] }));
+            Assert.That(byMethod.Select(j => j.Id), Is.EqualTo(new[] { ids[1], ids[0] }));
+            Assert.That(byId.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
+            Assert.That(none, Is.Empty);
+        });
+    }
+
     private static async Task TerminateBackendsAsync(string applicationName)
     {
         await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
