@@ -22,7 +22,8 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
     /// <summary>pg_trgm indexes three-character sequences: shorter terms cannot be looked up.</summary>
     private const int MinimumTrigramTerm = 3;
 
-    private static readonly string[] StateCounterKeys = StateNames.All.Select(s => "state:" + s).ToArray();
+    /// <summary>The counters the overview reads: jobs per state, and retries waiting.</summary>
+    private static readonly string[] StatisticsCounterKeys = [.. StateNames.All.Select(s => "state:" + s), "retries"];
 
     private readonly PostgreSqlJobStorage _storage;
     private readonly PostgreSqlMonitoringQueries _queries;
@@ -42,7 +43,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             async (connection, token) =>
             {
                 await using var command = new NpgsqlCommand(_queries.Statistics, connection);
-                command.Parameters.Add(new NpgsqlParameter<string[]>("keys", StateCounterKeys));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("keys", StatisticsCounterKeys));
                 var values = new Dictionary<string, long>(StringComparer.Ordinal);
                 await using (var reader = await command.ExecuteReaderAsync(token))
                 {

@@ -2,9 +2,8 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
-/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>). Counts per state and per queue come from
-/// the counters the write side keeps (exact, and cheap at millions of jobs); only the retries, few by nature, are
-/// counted from rows, on their own partial index.
+/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>). Counts per state, per queue and of retries
+/// come from the counters the write side keeps: exact, and cheap at millions of jobs.
 /// </summary>
 internal sealed class PostgreSqlMonitoringQueries
 {
@@ -53,7 +52,6 @@ internal sealed class PostgreSqlMonitoringQueries
             SELECT key, value FROM counted
             UNION ALL SELECT 'servers', count(*) FROM {s}.server
             UNION ALL SELECT 'recurring', count(*) FROM {s}.recurring_job
-            UNION ALL SELECT 'retries', count(*) FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0
             UNION ALL SELECT 'queues', count(*) FROM queue_names
             """;
 
@@ -133,7 +131,7 @@ internal sealed class PostgreSqlMonitoringQueries
         SearchByText = Search(s);
     }
 
-    /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
+    /// <summary>Rows (key, value): the counters named in @keys (states, retries), then servers, recurring and queues.</summary>
     public string Statistics { get; }
 
     public string JobsInState { get; }
