@@ -579,11 +579,36 @@ public abstract class JobStorageContractTests
     }
 
     [Test]
+    public async Task WaitForJobsAsync_Returns_WhenContinuationIsEnqueuedByItsParent()
+    {
+        var parent = await EnqueueAsync();
+        await ContinueAsync(parent, JobContinuationOptions.OnlyOnSucceededState, "emails");
+        await FetchAsync("server-1", 1, "default");
+        var wait = Storage.WaitForJobsAsync(["emails"], TimeSpan.FromHours(1), default);
+
+        await SucceedAsync(parent);
+
+        await AssertCompletesAsync(wait);
+    }
+
+    [Test]
+    public async Task WaitForJobsAsync_Returns_WhenRemovedServersJobsAreRequeued()
+    {
+        await EnqueueAsync();
+        await FetchAsync("server-1", 1, "default");
+        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
+
+        await Storage.RemoveServerAsync("server-1", "Stopped", default);
+
+        await AssertCompletesAsync(wait);
+    }
+
+    [Test]
     public async Task WaitForJobsAsync_Returns_WhenTimeoutPasses()
     {
         var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromMilliseconds(200), default);
 
-        Time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceClockUntilDoneAsync(wait);
 
         await AssertCompletesAsync(wait);
     }
@@ -722,7 +747,7 @@ public abstract class JobStorageContractTests
         await using var held = await Storage.AcquireLockAsync("recurring-scheduler", TimeSpan.FromSeconds(5), default);
 
         var second = Storage.AcquireLockAsync("recurring-scheduler", TimeSpan.FromMilliseconds(200), default);
-        Time.Advance(TimeSpan.FromSeconds(1));
+        await AdvanceClockUntilDoneAsync(second);
 
         Assert.That(async () => await second.WaitAsync(Patience), Throws.TypeOf<DistributedLockTimeoutException>());
     }
@@ -731,9 +756,10 @@ public abstract class JobStorageContractTests
     public async Task AcquireLockAsync_GrantsLock_WhenHolderReleasesIt()
     {
         var first = await Storage.AcquireLockAsync("resource", TimeSpan.FromSeconds(5), default);
-        var second = Storage.AcquireLockAsync("resource", TimeSpan.FromMinutes(5), default);
+        var second = Storage.AcquireLockAsync("resource", TimeSpan.FromHours(1), default);
 
         await first.DisposeAsync();
+        await AdvanceClockUntilDoneAsync(second);
 
         await using var granted = await second.WaitAsync(Patience);
         Assert.That(granted, Is.Not.Null);
@@ -770,14 +796,16 @@ public abstract class JobStorageContractTests
 
         var tasks = Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
         {
-            await using var handle = await Storage.AcquireLockAsync("counter", TimeSpan.FromMinutes(5), default);
+            await using var handle = await Storage.AcquireLockAsync("counter", TimeSpan.FromHours(1), default);
             var now = Interlocked.Increment(ref inside);
             InterlockedMax(ref maxInside, now);
             await Task.Yield();
             Interlocked.Increment(ref entered);
             Interlocked.Decrement(ref inside);
-        }));
-        await Task.WhenAll(tasks).WaitAsync(Patience);
+        })).ToList();
+        var all = Task.WhenAll(tasks);
+        await AdvanceClockUntilDoneAsync(all);
+        await all.WaitAsync(Patience);
 
         Assert.That(entered, Is.EqualTo(10));
         Assert.That(maxInside, Is.EqualTo(1));
@@ -1120,17 +1148,23 @@ public abstract class JobStorageContractTests
         });
     }
 
-    [TestCase(false)]
-    [TestCase(true)]
-    public async Task ClaimRecurringOccurrenceAsync_SkipsAndRecordsWhy_WhenPreviousRunIsStillGoing(bool processing)
+    [TestCase(EnqueuedState.StateName)]
+    [TestCase(ProcessingState.StateName)]
+    [TestCase(ScheduledState.StateName)]
+    public async Task ClaimRecurringOccurrenceAsync_SkipsAndRecordsWhy_WhenPreviousRunIsStillGoing(string previousState)
     {
         var first = Time.GetUtcNow().AddMinutes(-2);
         var second = first.AddMinutes(1);
         await Storage.AddOrUpdateRecurringJobAsync(Recurring("every-minute", "* * * * *", first), default);
         var run = await Storage.ClaimRecurringOccurrenceAsync(Claim("every-minute", first, second), default);
-        if (processing)
+        if (previousState != EnqueuedState.StateName)
         {
             await FetchAsync("server-1", 1, "default");
+        }
+
+        if (previousState == ScheduledState.StateName)
+        {
+            await Storage.ChangeStatesAsync([new StateChange(run.JobId!, new ScheduledState(Time.GetUtcNow().AddMinutes(1), "Retry attempt 1")) { RetryCount = 1 }], default);
         }
 
         var claimedAt = Time.GetUtcNow();
@@ -1523,6 +1557,21 @@ public abstract class JobStorageContractTests
         var record = await Storage.GetRecurringJobAsync(id, default);
         Assert.That(record, Is.Not.Null, $"Recurring job {id} should exist.");
         return record!;
+    }
+
+    /// <summary>
+    /// Moves the manual clock in small steps until the task is done (or patience runs out), for
+    /// storages whose timeouts and lock polling run on the injected clock. Each step yields briefly
+    /// so work that is woken can run; nothing is asserted about how long it takes.
+    /// </summary>
+    private async Task AdvanceClockUntilDoneAsync(Task task)
+    {
+        var patience = Task.Delay(Patience);
+        while (!task.IsCompleted && !patience.IsCompleted)
+        {
+            Time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(task, Task.Delay(5));
+        }
     }
 
     private static async Task AssertCompletesAsync(Task task)

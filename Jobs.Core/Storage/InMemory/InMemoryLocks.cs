@@ -3,6 +3,8 @@ namespace Jobs.Storage.InMemory;
 /// <summary>Per-resource async locks; an entry lives only while someone holds or waits for it.</summary>
 internal sealed class InMemoryLocks
 {
+    private const double MaxTimerMilliseconds = uint.MaxValue - 1d;
+
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -16,10 +18,10 @@ internal sealed class InMemoryLocks
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         cancellationToken.ThrowIfCancellationRequested();
-        Entry entry;
+        Entry? entry;
         lock (_gate)
         {
-            if (!_entries.TryGetValue(resource, out entry!))
+            if (!_entries.TryGetValue(resource, out entry))
             {
                 entry = new Entry();
                 _entries.Add(resource, entry);
@@ -44,8 +46,13 @@ internal sealed class InMemoryLocks
         return new Releaser(this, resource, entry);
     }
 
+    /// <summary>Timers take at most about 49 days; anything longer (TimeSpan.MaxValue included) means no timeout.</summary>
+    internal static TimeSpan Bounded(TimeSpan timeout) =>
+        timeout.TotalMilliseconds > MaxTimerMilliseconds ? Timeout.InfiniteTimeSpan : timeout;
+
     private async Task WaitAsync(SemaphoreSlim semaphore, string resource, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        timeout = Bounded(timeout);
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             await semaphore.WaitAsync(cancellationToken);

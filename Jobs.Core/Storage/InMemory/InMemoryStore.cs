@@ -210,7 +210,7 @@ internal sealed class InMemoryStore
                         parent.Continuations.Add(job.Id);
                     }
 
-                    if (ContinuationStateAfter(parent, job) is { } follow)
+                    if (ContinuationStateAfter(parent, job, now) is { } follow)
                     {
                         pending.Enqueue((job, follow));
                     }
@@ -238,7 +238,7 @@ internal sealed class InMemoryStore
             {
                 if (Find(childId) is { StateName: AwaitingState.StateName } child
                     && string.Equals(child.ParentId, job.IdText, StringComparison.Ordinal)
-                    && ContinuationStateAfter(job, child) is { } follow)
+                    && ContinuationStateAfter(job, child, now) is { } follow)
                 {
                     pending.Enqueue((child, follow));
                 }
@@ -247,11 +247,11 @@ internal sealed class InMemoryStore
     }
 
     /// <summary>The state an awaiting child moves to given its parent's state, or null while the parent has not finished.</summary>
-    private static IState? ContinuationStateAfter(InMemoryJob parent, InMemoryJob child) => parent.StateName switch
+    private static IState? ContinuationStateAfter(InMemoryJob parent, InMemoryJob child, DateTimeOffset now) => parent.StateName switch
     {
-        Succeeded => new EnqueuedState(reason: $"Parent job {parent.IdText} succeeded"),
+        Succeeded => new EnqueuedState(reason: $"Parent job {parent.IdText} succeeded") { EnqueuedAt = now },
         Deleted when child.ContinuationOptions == JobContinuationOptions.OnAnyFinishedState =>
-            new EnqueuedState(reason: $"Parent job {parent.IdText} was deleted"),
+            new EnqueuedState(reason: $"Parent job {parent.IdText} was deleted") { EnqueuedAt = now },
         Deleted => new DeletedState($"Parent job {parent.IdText} was deleted; the continuation runs only on success"),
         _ => null,
     };
@@ -448,7 +448,7 @@ internal sealed class InMemoryStore
             return false;
         }
 
-        if (recurring.Paused && !paused && nextExecution is not null)
+        if (!paused)
         {
             recurring.NextExecution = nextExecution;
         }
