@@ -128,8 +128,7 @@ internal sealed class JobDispatcher : IDisposable
             slot.Dispose();
         }
 
-        _slotFreed.Dispose();
-        _pendingOutcomes.Dispose();
+        // The semaphores stay usable: a worker abandoned on shutdown (its job ignored cancellation) may still finish.
     }
 
     private async Task FetchLoopAsync(CancellationToken stopping)
