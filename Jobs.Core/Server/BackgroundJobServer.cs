@@ -200,9 +200,17 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
             processes.Add(Launch(new DelayedJobScheduler(_logger), context));
         }
 
-        foreach (var process in _services.GetServices<IBackgroundProcess>())
+        try
         {
-            processes.Add(Launch(process, context));
+            foreach (var process in _services.GetServices<IBackgroundProcess>())
+            {
+                processes.Add(Launch(process, context));
+            }
+        }
+        catch (Exception ex)
+        {
+            // A process that cannot be created must not keep the workers from running.
+            ServerLog.ProcessResolutionFailed(_logger, ex, ServerId);
         }
 
         _processes = Task.WhenAll(processes);
@@ -214,7 +222,7 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         await _stopping!.CancelAsync();
-        await _run!;
+        await _run!; // never faults: startup failures are retried, process failures are logged
         if (!_announced)
         {
             return;
