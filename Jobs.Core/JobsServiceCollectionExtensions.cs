@@ -45,8 +45,7 @@ public static class JobsServiceCollectionExtensions
         services.TryAddSingleton(sp => new BackgroundJobClient(sp.GetRequiredService<IJobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), sp));
         services.TryAddSingleton<IBackgroundJobClient>(sp => sp.GetRequiredService<BackgroundJobClient>());
 
-        // Recurring jobs (IRecurringJobManager) ----------------------------------------------------
-        // Registered here by the recurring-jobs feature when it is merged.
+        services.TryAddSingleton<IRecurringJobManager>(sp => new RecurringJobManager(sp.GetRequiredService<IJobStorage>(), sp.GetRequiredService<IJobFilterProvider>(), sp.GetService<TimeProvider>(), sp));
 
         return services;
     }

@@ -1,4 +1,5 @@
 using Jobs.Filters;
+using Jobs.Recurring;
 using Jobs.Server;
 using Jobs.States;
 using Jobs.Storage;
@@ -198,6 +199,7 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
         if (_options.RunSchedulers)
         {
             processes.Add(Launch(new DelayedJobScheduler(_logger), context));
+            processes.Add(Launch(new RecurringJobScheduler(_loggerFactory.CreateLogger<RecurringJobScheduler>(), filters: _filters, services: _services), context));
         }
 
         try

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Jobs.PostgreSql;
+
+/// <summary>Log messages of the PostgreSQL storage; event ids 2000–2099.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Applying migration {Version} ({Name}) to schema {Schema}")]
+    public static partial void ApplyingMigration(ILogger logger, int version, string name, string schema);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Transient PostgreSQL failure, retry {Attempt} in {Delay}")]
+    public static partial void RetryingAfterTransientFailure(ILogger logger, Exception? exception, int attempt, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Notification listener lost its connection; reconnecting in {Delay}")]
+    public static partial void ListenerDisconnected(ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Notification listener listening on {Channel}")]
+    public static partial void ListenerConnected(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Releasing distributed lock {Resource} failed; it ends with its connection")]
+    public static partial void LockReleaseFailed(ILogger logger, Exception exception, string resource);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Requeued {Count} job(s) of removed server(s) {Servers}")]
+    public static partial void RequeuedServerJobs(ILogger logger, int count, string servers);
+}

@@ -1,0 +1,785 @@
+using System.Globalization;
+using Jobs.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
+using Polly;
+
+namespace Jobs.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL storage: every operation is one statement (CTEs) or one batch in one transaction, retried on
+/// transient failures; enqueues notify listening servers through <c>pg_notify</c> in the same transaction.
+/// </summary>
+/// <remarks>
+/// Job ids are <c>bigint</c> identities shown as strings; an id that is not a positive number names no job
+/// (null / false, never an exception). A continuation (<see cref="States.AwaitingState"/>) whose parent does not
+/// exist is created Deleted, with a reason naming the parent, rather than failing the caller. Counts per state,
+/// per queue and the hourly / daily statistics are insert-only deltas in <c>counter</c>, folded into
+/// <c>counter_total</c> by <see cref="EnqueueDueScheduledJobsAsync"/> and <see cref="DeleteExpiredJobsAsync"/>.
+/// </remarks>
+public sealed class PostgreSqlJobStorage : IJobStorage
+{
+    private const int CreateChunkSize = 5_000;
+
+    private readonly ResiliencePipeline _pipeline;
+    private readonly ILogger _logger;
+    private readonly PostgreSqlNotifier _notifier;
+    private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private volatile bool _initialized;
+
+    public PostgreSqlJobStorage(string connectionString, PostgreSqlStorageOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Options = options ?? new PostgreSqlStorageOptions();
+        Options.Validate();
+        TimeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Jobs.PostgreSql");
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (Options.MaxAutoPrepare > 0 && builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = Options.MaxAutoPrepare;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        DataSource = NpgsqlDataSource.Create(builder);
+        Schema = "\"" + Options.SchemaName + "\"";
+        Channel = "jobs_" + Options.SchemaName;
+        Queries = new PostgreSqlQueries(Schema, Channel);
+        _pipeline = PostgreSqlResilience.Create(Options, TimeProvider, _logger);
+        _notifier = new PostgreSqlNotifier(DataSource, Channel, Options.NotificationReconnectDelay, TimeProvider, _logger);
+        Monitoring = new PostgreSqlMonitoringApi(this);
+    }
+
+    public IMonitoringApi Monitoring { get; }
+
+    /// <summary>The pool every operation uses.</summary>
+    internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The schema as a quoted identifier, ready to put in SQL (<c>"jobs"</c>).</summary>
+    internal string Schema { get; }
+
+    /// <summary>The LISTEN / NOTIFY channel of this schema.</summary>
+    internal string Channel { get; }
+
+    internal PostgreSqlStorageOptions Options { get; }
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal PostgreSqlQueries Queries { get; }
+
+    internal ILogger Logger => _logger;
+
+    internal PostgreSqlNotifier Notifier => _notifier;
+
+    /// <summary>
+    /// A storage whose <see cref="CreateJobAsync"/> and <see cref="CreateJobsAsync"/> write inside <paramref name="transaction"/>:
+    /// the jobs exist (and servers are woken) only if the caller commits. Other operations use this storage.
+    /// </summary>
+    public IJobStorage InTransaction(NpgsqlTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction.Connection is null)
+        {
+            throw new ArgumentException("The transaction is already completed.", nameof(transaction));
+        }
+
+        return new PostgreSqlTransactionalJobStorage(this, transaction);
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializeGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            if (Options.PrepareSchemaIfNecessary)
+            {
+                await _pipeline.ExecuteAsync(
+                    async token => await PostgreSqlMigrator.MigrateAsync(DataSource, Schema, _logger, token),
+                    cancellationToken);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _initializeGate.Release();
+        }
+    }
+
+    public async Task<string> CreateJobAsync(NewJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var ids = await CreateJobsAsync([job], cancellationToken);
+        return ids[0];
+    }
+
+    public Task<IReadOnlyList<string>> CreateJobsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                if (jobs.Count <= CreateChunkSize)
+                {
+                    return await CreateJobsOnAsync(connection, null, jobs, null, token);
+                }
+
+                await using var transaction = await connection.BeginTransactionAsync(token);
+                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token);
+                await transaction.CommitAsync(token);
+                return ids;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<FetchedJob>> FetchNextAsync(FetchRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count <= 0 || request.Queues.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<FetchedJob>>([]);
+        }
+
+        return RunAsync<IReadOnlyList<FetchedJob>>(
+            async (connection, token) =>
+            {
+                var now = TimeProvider.GetUtcNow();
+                await using var command = new NpgsqlCommand(Queries.FetchNext, connection);
+                command.Parameters.Add(new NpgsqlParameter<string[]>("queues", request.Queues.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<int>("count", request.Count));
+                command.Parameters.Add(new NpgsqlParameter<string>("server", request.ServerId));
+                AddTimeParameters(command.Parameters, now);
+                var fetched = new List<FetchedJob>(request.Count);
+                await using (var reader = await command.ExecuteReaderAsync(token))
+                {
+                    while (await reader.ReadAsync(token))
+                    {
+                        fetched.Add(new FetchedJob(
+                            reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                            PostgreSqlReaders.ReadInvocation(reader, 1),
+                            reader.GetString(5),
+                            reader.GetInt32(6),
+                            PostgreSqlReaders.ReadTime(reader, 7),
+                            PostgreSqlReaders.ReadNullableTime(reader, 8) ?? PostgreSqlReaders.ReadTime(reader, 7),
+                            PostgreSqlReaders.ReadNullableString(reader, 9)));
+                    }
+                }
+
+                // RETURNING has no order: restore queue priority, then age.
+                var priority = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < request.Queues.Count; i++)
+                {
+                    priority.TryAdd(request.Queues[i], i);
+                }
+
+                return fetched
+                    .OrderBy(j => priority.GetValueOrDefault(j.Queue, int.MaxValue))
+                    .ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture))
+                    .ToArray();
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<bool>> ChangeStatesAsync(IReadOnlyList<StateChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var results = new bool[changes.Count];
+
+        // Changes to the same job in one batch are applied one after the other, in the order given.
+        var rounds = new List<List<int>>();
+        var seen = new Dictionary<long, int>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(changes[i]);
+            if (!PostgreSqlReaders.TryParseId(changes[i].JobId, out var id))
+            {
+                continue;
+            }
+
+            var round = seen.TryGetValue(id, out var count) ? count : 0;
+            seen[id] = round + 1;
+            if (rounds.Count == round)
+            {
+                rounds.Add([]);
+            }
+
+            rounds[round].Add(i);
+        }
+
+        foreach (var round in rounds)
+        {
+            var applied = await RunAsync((connection, token) => ChangeStatesOnAsync(connection, changes, round, token), cancellationToken);
+            foreach (var index in applied)
+            {
+                results[index] = true;
+            }
+        }
+
+        return results;
+    }
+
+    public Task<StoredJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        if (!PostgreSqlReaders.TryParseId(jobId, out var id))
+        {
+            return Task.FromResult<StoredJob?>(null);
+        }
+
+        return RunAsync<StoredJob?>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.GetJob, connection);
+                command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+                await using var reader = await command.ExecuteReaderAsync(token);
+                if (!await reader.ReadAsync(token))
+                {
+                    return null;
+                }
+
+                return new StoredJob(
+                    reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                    PostgreSqlReaders.ReadInvocation(reader, 1),
+                    reader.GetString(5),
+                    reader.GetString(6),
+                    reader.GetInt32(7),
+                    PostgreSqlReaders.ReadTime(reader, 8),
+                    PostgreSqlReaders.ReadNullableString(reader, 9),
+                    PostgreSqlReaders.ReadNullableString(reader, 10));
+            },
+            cancellationToken);
+    }
+
+    public async Task<int> EnqueueDueScheduledJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var moved = await RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.EnqueueDueScheduled, connection);
+                command.Parameters.Add(new NpgsqlParameter<int>("batch", batchSize));
+                AddTimeParameters(command.Parameters, now);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                await reader.ReadAsync(token);
+                return (int)reader.GetInt64(0);
+            },
+            cancellationToken);
+
+        // The scheduler runs often on one server at a time: a good moment to fold the counter deltas.
+        await AggregateCountersAsync(cancellationToken);
+        return moved;
+    }
+
+    public Task WaitForJobsAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(queues);
+        return _notifier.WaitAsync(queues, timeout, cancellationToken);
+    }
+
+    public Task AnnounceServerAsync(ServerAnnouncement server, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.AnnounceServer, connection);
+                command.Parameters.Add(new NpgsqlParameter<string>("id", server.Id));
+                command.Parameters.Add(new NpgsqlParameter<int>("workers", server.WorkerCount));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("queues", server.Queues.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("started", server.StartedAt.ToUniversalTime()));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", TimeProvider.GetUtcNow()));
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> HeartbeatAsync(string serverId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serverId);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.Heartbeat, connection);
+                command.Parameters.Add(new NpgsqlParameter<string>("id", serverId));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+                return await command.ExecuteNonQueryAsync(token) > 0;
+            },
+            cancellationToken);
+    }
+
+    public async Task<int> RemoveServerAsync(string serverId, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serverId);
+        var (count, _) = await RequeueAsync(Queries.RemoveServer, p => p.Add(new NpgsqlParameter<string>("id", serverId)), reason ?? "removed", cancellationToken);
+        if (count > 0)
+        {
+            Log.RequeuedServerJobs(_logger, count, serverId);
+        }
+
+        return count;
+    }
+
+    public async Task<IReadOnlyList<string>> RemoveTimedOutServersAsync(DateTimeOffset heartbeatCutoff, CancellationToken cancellationToken)
+    {
+        var (count, servers) = await RequeueAsync(
+            Queries.RemoveTimedOutServers,
+            p => p.Add(new NpgsqlParameter<DateTimeOffset>("cutoff", heartbeatCutoff.ToUniversalTime())),
+            "heartbeat timed out",
+            cancellationToken);
+        if (count > 0)
+        {
+            Log.RequeuedServerJobs(_logger, count, string.Join(", ", servers));
+        }
+
+        return servers;
+    }
+
+    public async Task<IReadOnlyList<string>> GetJobsNoLongerHeldAsync(string serverId, IReadOnlyList<string> jobIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(serverId);
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var numeric = new List<long>(jobIds.Count);
+        foreach (var jobId in jobIds)
+        {
+            if (PostgreSqlReaders.TryParseId(jobId, out var id))
+            {
+                numeric.Add(id);
+            }
+        }
+
+        var gone = numeric.Count == 0
+            ? []
+            : await RunAsync(
+                async (connection, token) =>
+                {
+                    await using var command = new NpgsqlCommand(Queries.GetJobsNoLongerHeld, connection);
+                    command.Parameters.Add(new NpgsqlParameter<long[]>("ids", numeric.ToArray()));
+                    command.Parameters.Add(new NpgsqlParameter<string>("server", serverId));
+                    var result = new HashSet<long>();
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    while (await reader.ReadAsync(token))
+                    {
+                        result.Add(reader.GetInt64(0));
+                    }
+
+                    return result;
+                },
+                cancellationToken);
+
+        return jobIds.Where(j => !PostgreSqlReaders.TryParseId(j, out var id) || gone.Contains(id)).ToArray();
+    }
+
+    public async Task<IAsyncDisposable> AcquireLockAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resource);
+        await InitializeAsync(cancellationToken);
+        return await _pipeline.ExecuteAsync(
+            async token => await PostgreSqlDistributedLock.AcquireAsync(
+                DataSource, Options.SchemaName, resource, timeout, Options.DistributedLockPollInterval, TimeProvider, _logger, token),
+            cancellationToken);
+    }
+
+    public async Task<int> DeleteExpiredJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var deleted = await RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.DeleteExpired, connection);
+                command.Parameters.Add(new NpgsqlParameter<int>("batch", batchSize));
+                AddTimeParameters(command.Parameters, now);
+                return (int)(long)(await command.ExecuteScalarAsync(token))!;
+            },
+            cancellationToken);
+        await AggregateCountersAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Folds up to <see cref="PostgreSqlStorageOptions.CounterAggregationBatchSize"/> counter deltas into their totals
+    /// (SKIP LOCKED: concurrent callers split the work). Returns how many deltas were folded.
+    /// </summary>
+    internal Task<int> AggregateCountersAsync(CancellationToken cancellationToken) =>
+        RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.AggregateCounters, connection);
+                command.Parameters.Add(new NpgsqlParameter<int>("batch", Options.CounterAggregationBatchSize));
+                return (int)(long)(await command.ExecuteScalarAsync(token))!;
+            },
+            cancellationToken);
+
+    public Task AddOrUpdateRecurringJobAsync(RecurringJobDefinition definition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentException.ThrowIfNullOrWhiteSpace(definition.Id);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.AddOrUpdateRecurring, connection);
+                var p = command.Parameters;
+                p.Add(new NpgsqlParameter<string>("id", definition.Id));
+                p.Add(new NpgsqlParameter<string>("type", definition.Invocation.Type));
+                p.Add(new NpgsqlParameter<string>("method", definition.Invocation.Method));
+                p.Add(new NpgsqlParameter<string[]>("ptypes", definition.Invocation.ParameterTypes.ToArray()));
+                p.Add(new NpgsqlParameter<string>("args", definition.Invocation.Arguments));
+                p.Add(new NpgsqlParameter<string>("cron", definition.Cron));
+                p.Add(new NpgsqlParameter<string>("tz", definition.TimeZoneId));
+                p.Add(new NpgsqlParameter<string>("queue", definition.Queue));
+                p.Add(new NpgsqlParameter<short>("misfire", (short)definition.Misfire));
+                p.Add(new NpgsqlParameter<bool>("overlap", definition.AllowOverlap));
+                p.Add(NullableTime("next", definition.NextExecution));
+                p.Add(new NpgsqlParameter<DateTimeOffset>("now", TimeProvider.GetUtcNow()));
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> RemoveRecurringJobAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.RemoveRecurring, connection);
+                command.Parameters.Add(new NpgsqlParameter<string>("id", id));
+                return await command.ExecuteNonQueryAsync(token) > 0;
+            },
+            cancellationToken);
+    }
+
+    public Task<RecurringJobRecord?> GetRecurringJobAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync<RecurringJobRecord?>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.GetRecurring, connection);
+                command.Parameters.Add(new NpgsqlParameter<string>("id", id));
+                await using var reader = await command.ExecuteReaderAsync(token);
+                return await reader.ReadAsync(token) ? PostgreSqlReaders.ReadRecurringJob(reader) : null;
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> SetRecurringJobPausedAsync(string id, bool paused, DateTimeOffset? nextExecution, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.SetRecurringPaused, connection);
+                command.Parameters.Add(new NpgsqlParameter<string>("id", id));
+                command.Parameters.Add(new NpgsqlParameter<bool>("paused", paused));
+                command.Parameters.Add(NullableTime("next", nextExecution));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", TimeProvider.GetUtcNow()));
+                return await command.ExecuteNonQueryAsync(token) > 0;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RecurringJobRecord>> GetDueRecurringJobsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<RecurringJobRecord>>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(Queries.GetDueRecurring, connection);
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+                command.Parameters.Add(new NpgsqlParameter<int>("limit", limit));
+                var records = new List<RecurringJobRecord>();
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    records.Add(PostgreSqlReaders.ReadRecurringJob(reader));
+                }
+
+                return records;
+            },
+            cancellationToken);
+
+    public Task<RecurringClaimResult> ClaimRecurringOccurrenceAsync(RecurringOccurrenceClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var transaction = await connection.BeginTransactionAsync(token);
+                bool claimed;
+                string? lastJobState = null;
+                await using (var command = new NpgsqlCommand(Queries.ClaimRecurring, connection, transaction))
+                {
+                    command.Parameters.Add(new NpgsqlParameter<string>("id", claim.RecurringJobId));
+                    command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expected", claim.ExpectedNextExecution.ToUniversalTime()));
+                    command.Parameters.Add(NullableTime("next", claim.NewNextExecution));
+                    await using var reader = await command.ExecuteReaderAsync(token);
+                    claimed = await reader.ReadAsync(token);
+                    if (claimed)
+                    {
+                        lastJobState = PostgreSqlReaders.ReadNullableString(reader, 1);
+                    }
+                }
+
+                if (!claimed)
+                {
+                    await transaction.RollbackAsync(token);
+                    return new RecurringClaimResult(RecurringClaimOutcome.LostRace);
+                }
+
+                string? skipReason = null;
+                if (claim.Job is null)
+                {
+                    skipReason = claim.SkipReason ?? "Occurrence skipped";
+                }
+                else if (claim.SkipIfPreviousRunning && lastJobState is "Enqueued" or "Processing" or "Scheduled")
+                {
+                    skipReason = $"The previous run is still {lastJobState!.ToLowerInvariant()}";
+                }
+
+                if (skipReason is not null)
+                {
+                    await using var skip = new NpgsqlCommand(Queries.RecordRecurringSkip, connection, transaction);
+                    skip.Parameters.Add(new NpgsqlParameter<string>("id", claim.RecurringJobId));
+                    skip.Parameters.Add(new NpgsqlParameter<string>("reason", skipReason));
+                    skip.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("at", claim.ClaimedAt.ToUniversalTime()));
+                    await skip.ExecuteNonQueryAsync(token);
+                    await transaction.CommitAsync(token);
+                    return new RecurringClaimResult(RecurringClaimOutcome.Skipped, Reason: skipReason);
+                }
+
+                var job = claim.Job! with { RecurringJobId = claim.RecurringJobId };
+                var ids = await CreateJobsOnAsync(connection, transaction, [job], claim.ClaimedAt, token);
+                await transaction.CommitAsync(token);
+                return new RecurringClaimResult(RecurringClaimOutcome.Created, ids[0]);
+            },
+            cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _notifier.DisposeAsync();
+        await DataSource.DisposeAsync();
+        _initializeGate.Dispose();
+    }
+
+    /// <summary>Writes jobs on a connection (inside <paramref name="transaction"/> when given); ids in the order given.</summary>
+    /// <param name="lastExecution">The recurring job's last run time to record (default: now).</param>
+    internal async Task<IReadOnlyList<string>> CreateJobsOnAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyList<NewJob> jobs,
+        DateTimeOffset? lastExecution,
+        CancellationToken cancellationToken)
+    {
+        var ids = new List<string>(jobs.Count);
+        for (var start = 0; start < jobs.Count; start += CreateChunkSize)
+        {
+            var count = Math.Min(CreateChunkSize, jobs.Count - start);
+            var now = TimeProvider.GetUtcNow();
+            var types = new string[count];
+            var methods = new string[count];
+            var parameterTypes = new string[count];
+            var arguments = new string[count];
+            var queues = new string[count];
+            var states = new string[count];
+            var reasons = new string?[count];
+            var data = new string[count];
+            var scheduled = new DateTime?[count];
+            var parents = new string?[count];
+            var continuationOptions = new short?[count];
+            var recurring = new string?[count];
+            for (var i = 0; i < count; i++)
+            {
+                var job = jobs[start + i];
+                ArgumentNullException.ThrowIfNull(job);
+                var state = job.InitialState;
+                types[i] = job.Invocation.Type;
+                methods[i] = job.Invocation.Method;
+                parameterTypes[i] = PostgreSqlReaders.JoinParameterTypes(job.Invocation.ParameterTypes);
+                arguments[i] = job.Invocation.Arguments;
+                queues[i] = state is States.EnqueuedState { Queue: { } named } ? named : job.Queue;
+                states[i] = state.Name;
+                reasons[i] = state.Reason;
+                data[i] = PostgreSqlReaders.SerializeData(state.SerializeData());
+                scheduled[i] = state is States.ScheduledState s ? s.EnqueueAt.UtcDateTime : null;
+                if (state is States.AwaitingState awaiting)
+                {
+                    parents[i] = awaiting.ParentId;
+                    continuationOptions[i] = (short)awaiting.Options;
+                }
+
+                recurring[i] = job.RecurringJobId;
+            }
+
+            await using var command = new NpgsqlCommand(Queries.CreateJobs, connection, transaction);
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter<string[]>("type", types));
+            p.Add(new NpgsqlParameter<string[]>("method", methods));
+            p.Add(new NpgsqlParameter<string[]>("ptypes", parameterTypes));
+            p.Add(new NpgsqlParameter<string[]>("args", arguments));
+            p.Add(new NpgsqlParameter<string[]>("queue", queues));
+            p.Add(new NpgsqlParameter<string[]>("state", states));
+            p.Add(new NpgsqlParameter<string?[]>("reason", reasons));
+            p.Add(new NpgsqlParameter<string[]>("data", data));
+            p.Add(new NpgsqlParameter("scheduled", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = scheduled });
+            p.Add(new NpgsqlParameter<string?[]>("parent", parents));
+            p.Add(new NpgsqlParameter("copt", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = continuationOptions });
+            p.Add(new NpgsqlParameter<string?[]>("rec", recurring));
+            p.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            p.Add(new NpgsqlParameter<DateTimeOffset>("expire", now + Options.JobRetention));
+            p.Add(new NpgsqlParameter<DateTimeOffset>("last_execution", (lastExecution ?? now).ToUniversalTime()));
+            AddBucketParameters(p, now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>Runs an operation on a pooled connection through the retry pipeline, after the schema is ready.</summary>
+    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await _pipeline.ExecuteAsync(
+            async token =>
+            {
+                await using var connection = await DataSource.OpenConnectionAsync(token);
+                return await operation(connection, token);
+            },
+            cancellationToken);
+    }
+
+    private async Task<List<int>> ChangeStatesOnAsync(NpgsqlConnection connection, IReadOnlyList<StateChange> changes, List<int> indexes, CancellationToken cancellationToken)
+    {
+        var count = indexes.Count;
+        var now = TimeProvider.GetUtcNow();
+        var ids = new long[count];
+        var expected = new string?[count];
+        var expectedServers = new string?[count];
+        var states = new string[count];
+        var reasons = new string?[count];
+        var data = new string[count];
+        var queues = new string?[count];
+        var scheduled = new DateTime?[count];
+        var servers = new string?[count];
+        var retries = new int?[count];
+        var parents = new string?[count];
+        var continuationOptions = new short?[count];
+        var finalParents = new List<long>();
+        for (var i = 0; i < count; i++)
+        {
+            var change = changes[indexes[i]];
+            var state = change.NewState;
+            ArgumentNullException.ThrowIfNull(state);
+            PostgreSqlReaders.TryParseId(change.JobId, out ids[i]);
+            expected[i] = change.ExpectedStates is null ? null : string.Join(',', change.ExpectedStates);
+            expectedServers[i] = change.ExpectedServerId;
+            states[i] = state.Name;
+            reasons[i] = state.Reason;
+            data[i] = PostgreSqlReaders.SerializeData(state.SerializeData());
+            queues[i] = state is States.EnqueuedState enqueued ? enqueued.Queue : null;
+            scheduled[i] = state is States.ScheduledState s ? s.EnqueueAt.UtcDateTime : null;
+            servers[i] = state is States.ProcessingState processing ? processing.ServerId : null;
+            retries[i] = change.RetryCount;
+            if (state is States.AwaitingState awaiting)
+            {
+                parents[i] = awaiting.ParentId;
+                continuationOptions[i] = (short)awaiting.Options;
+            }
+
+            if (state.Name is States.SucceededState.StateName or States.DeletedState.StateName)
+            {
+                finalParents.Add(ids[i]);
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection);
+        var change1 = new NpgsqlBatchCommand(Queries.ChangeStates);
+        var p = change1.Parameters;
+        p.Add(new NpgsqlParameter<long[]>("id", ids));
+        p.Add(new NpgsqlParameter<string?[]>("expected", expected));
+        p.Add(new NpgsqlParameter<string?[]>("expected_server", expectedServers));
+        p.Add(new NpgsqlParameter<string[]>("state", states));
+        p.Add(new NpgsqlParameter<string?[]>("reason", reasons));
+        p.Add(new NpgsqlParameter<string[]>("data", data));
+        p.Add(new NpgsqlParameter<string?[]>("queue", queues));
+        p.Add(new NpgsqlParameter("scheduled", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = scheduled });
+        p.Add(new NpgsqlParameter<string?[]>("server", servers));
+        p.Add(new NpgsqlParameter("retry", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = retries });
+        p.Add(new NpgsqlParameter<string?[]>("parent", parents));
+        p.Add(new NpgsqlParameter("copt", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = continuationOptions });
+        AddTimeParameters(p, now);
+        batch.BatchCommands.Add(change1);
+
+        if (finalParents.Count > 0)
+        {
+            var release = new NpgsqlBatchCommand(Queries.ReleaseContinuations);
+            release.Parameters.Add(new NpgsqlParameter<long[]>("parents", finalParents.ToArray()));
+            AddTimeParameters(release.Parameters, now);
+            batch.BatchCommands.Add(release);
+        }
+
+        // Several statements without an explicit transaction run in one implicit transaction.
+        var applied = new List<int>(count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            applied.Add(indexes[(int)reader.GetInt64(0) - 1]);
+        }
+
+        while (await reader.NextResultAsync(cancellationToken))
+        {
+            // drain the continuation statement
+        }
+
+        return applied;
+    }
+
+    private async Task<(int Count, IReadOnlyList<string> Servers)> RequeueAsync(string sql, Action<NpgsqlParameterCollection> addParameters, string reason, CancellationToken cancellationToken) =>
+        await RunAsync<(int, IReadOnlyList<string>)>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                addParameters(command.Parameters);
+                command.Parameters.Add(new NpgsqlParameter<string>("reason", reason));
+                AddTimeParameters(command.Parameters, TimeProvider.GetUtcNow());
+                await using var reader = await command.ExecuteReaderAsync(token);
+                await reader.ReadAsync(token);
+                var count = (int)reader.GetInt64(0);
+                var servers = reader.IsDBNull(2) ? [] : reader.GetFieldValue<string[]>(2);
+                return (count, servers);
+            },
+            cancellationToken);
+
+    /// <summary>@now, @now_text, @expire and the counter buckets @hour and @day.</summary>
+    private void AddTimeParameters(NpgsqlParameterCollection parameters, DateTimeOffset now)
+    {
+        now = now.ToUniversalTime();
+        parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+        parameters.Add(new NpgsqlParameter<string>("now_text", now.ToString("O", CultureInfo.InvariantCulture)));
+        parameters.Add(new NpgsqlParameter<DateTimeOffset>("expire", now + Options.JobRetention));
+        AddBucketParameters(parameters, now);
+    }
+
+    private static void AddBucketParameters(NpgsqlParameterCollection parameters, DateTimeOffset now)
+    {
+        parameters.Add(new NpgsqlParameter<string>("hour", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)));
+        parameters.Add(new NpgsqlParameter<string>("day", now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+    }
+
+    private static NpgsqlParameter NullableTime(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v.ToUniversalTime() : DBNull.Value };
+}

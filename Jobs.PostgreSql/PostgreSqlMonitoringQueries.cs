@@ -1,0 +1,234 @@
+namespace Jobs.PostgreSql;
+
+/// <summary>
+/// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
+/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>); counts come from the counters the
+/// write side keeps, never from counting job rows, so they stay cheap at millions of jobs.
+/// </summary>
+internal sealed class PostgreSqlMonitoringQueries
+{
+    /// <summary>The columns <see cref="PostgreSqlMonitoringApi"/> reads into a job summary, over <c>job j</c>.</summary>
+    public const string SummaryColumns =
+        "j.id, j.type, j.method, j.queue, j.state, j.state_reason, j.created_at, j.state_changed_at, j.state_data::text, j.retry_count, j.recurring_job_id";
+
+    /// <summary>How many columns <see cref="SummaryColumns"/> has.</summary>
+    public const int SummaryColumnCount = 11;
+
+    /// <param name="recurringColumns">The storage's <see cref="PostgreSqlQueries.RecurringColumns"/>, so both sides read recurring jobs alike.</param>
+    public PostgreSqlMonitoringQueries(string schema, string recurringColumns)
+    {
+        var s = schema;
+
+        // Distinct queues that hold enqueued jobs, one index descent per queue (a loose index scan over
+        // job_enqueued_ix), plus the queues servers listen to. Needs WITH RECURSIVE on the statement.
+        var queueNames = $"""
+            enqueued_queues(queue) AS (
+              SELECT min(queue) FROM {s}.job WHERE state = 'Enqueued'
+              UNION ALL
+              SELECT (SELECT min(e.queue) FROM {s}.job e WHERE e.state = 'Enqueued' AND e.queue > q.queue)
+              FROM enqueued_queues q WHERE q.queue IS NOT NULL
+            ),
+            queue_names(queue) AS (
+              SELECT queue FROM enqueued_queues WHERE queue IS NOT NULL
+              UNION
+              SELECT unnest(queues) FROM {s}.server
+            )
+            """;
+
+        // A counter's value is its rolled-up total plus the deltas written since the last roll-up.
+        static string CounterValues(string s, string keys) => $"""
+            SELECT key, sum(value)::bigint AS value FROM (
+              SELECT key, value FROM {s}.counter_total WHERE key = ANY ({keys})
+              UNION ALL
+              SELECT key, value FROM {s}.counter WHERE key = ANY ({keys})
+            ) c GROUP BY key
+            """;
+
+        Statistics = $"""
+            WITH RECURSIVE {queueNames},
+            counted AS (
+              {CounterValues(s, "@keys")}
+            )
+            SELECT key, value FROM counted
+            UNION ALL SELECT 'servers', count(*) FROM {s}.server
+            UNION ALL SELECT 'recurring', count(*) FROM {s}.recurring_job
+            UNION ALL SELECT 'retries', count(*) FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0
+            UNION ALL SELECT 'queues', count(*) FROM queue_names
+            """;
+
+        // Pages pick ids from the index alone (index-only scan), then read just those rows: a deep
+        // OFFSET walks index entries, not heap pages.
+        JobsInState = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = @state ORDER BY state_changed_at DESC, id DESC OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.state_changed_at DESC, j.id DESC
+            """;
+
+        Retries = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0 ORDER BY scheduled_at, id OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.scheduled_at, j.id
+            """;
+
+        // Oldest first, in the order FetchNext takes them.
+        EnqueuedJobs = $"""
+            SELECT {SummaryColumns}
+            FROM (SELECT id FROM {s}.job WHERE state = 'Enqueued' AND queue = @queue ORDER BY id OFFSET @skip LIMIT @take) p
+            JOIN {s}.job j ON j.id = p.id
+            ORDER BY j.id
+            """;
+
+        JobDetails = $"""
+            SELECT {SummaryColumns}, j.parameter_types, j.arguments, j.parent_id, j.expire_at, j.server_id
+            FROM {s}.job j WHERE j.id = @id
+            """;
+
+        JobHistory = $"SELECT state, reason, created_at, data::text FROM {s}.job_history WHERE job_id = @id ORDER BY id DESC";
+
+        Continuations = $"SELECT id FROM {s}.job WHERE parent_id = @id ORDER BY id";
+
+        // One row per queue and first job (queue columns, then the summary columns or nulls for an empty queue).
+        Queues = $"""
+            WITH RECURSIVE {queueNames},
+            lengths AS (
+              {CounterValues(s, "ARRAY(SELECT 'queue:' || queue FROM queue_names)")}
+            )
+            SELECT n.queue, greatest(coalesce(l.value, 0), 0), f.*
+            FROM queue_names n
+            LEFT JOIN lengths l ON l.key = 'queue:' || n.queue
+            LEFT JOIN LATERAL (
+              SELECT {SummaryColumns} FROM {s}.job j
+              WHERE j.state = 'Enqueued' AND j.queue = n.queue
+              ORDER BY j.id
+              LIMIT @first
+            ) f ON true
+            ORDER BY n.queue, f.id
+            """;
+
+        Servers = $"SELECT id, worker_count, queues, started_at, last_heartbeat FROM {s}.server ORDER BY id";
+
+        RecurringJobs = $"""
+            SELECT {recurringColumns}
+            FROM {s}.recurring_job r LEFT JOIN {s}.job j ON j.id = r.last_job_id
+            ORDER BY r.id
+            """;
+
+        RecurringRuns = $"""
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE j.recurring_job_id = @recurring
+            ORDER BY j.id DESC
+            LIMIT @take
+            """;
+
+        Timeline = CounterValues(s, "@keys");
+
+        SearchById = $"SELECT {SummaryColumns} FROM {s}.job j WHERE j.id = @id";
+
+        SearchByText = Search(s);
+    }
+
+    /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
+    public string Statistics { get; }
+
+    public string JobsInState { get; }
+
+    public string Retries { get; }
+
+    public string EnqueuedJobs { get; }
+
+    public string JobDetails { get; }
+
+    public string JobHistory { get; }
+
+    public string Continuations { get; }
+
+    public string Queues { get; }
+
+    public string Servers { get; }
+
+    /// <summary>Every recurring job with the state of its last run, in the columns <see cref="PostgreSqlReaders.ReadRecurringJob"/> reads.</summary>
+    public string RecurringJobs { get; }
+
+    public string RecurringRuns { get; }
+
+    /// <summary>Rows (key, value) of the counters named in @keys.</summary>
+    public string Timeline { get; }
+
+    public string SearchById { get; }
+
+    /// <summary>Jobs whose type name, method name, display name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>
+    public string SearchByText { get; }
+
+    /// <summary>
+    /// Names and arguments are searched apart, each through an index. Names: the distinct (method, type) pairs are
+    /// walked on job_kind_ix (one index descent per pair, so a few hundred job kinds cost little), matched by name,
+    /// and each matching pair's newest jobs are read backwards from the same index. Arguments: the newest @window jobs
+    /// are read through the primary key and filtered, so a term that is common is found there at a bounded cost.
+    /// Only when that finds fewer than @take (and @older: a term shorter than a trigram cannot be looked up) are older
+    /// jobs looked up in job_arguments_trgm_ix, reading at most @cap rows. The lookup uses the word of the term
+    /// (@words: its runs of letters and digits) that is rarest among the newest jobs, not the whole term: a GIN scan
+    /// costs as much as its most common trigrams, and a term such as <c>customer-4242@</c> shares most of its
+    /// trigrams with every job. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
+    /// from walking the primary key through every older job instead of asking the trigram index.
+    /// </summary>
+    private static string Search(string s)
+    {
+        // TypeNames.ShortName in SQL: the type's name without namespace, assembly or generic arguments.
+        const string display = "substring(split_part(split_part(k.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || k.method";
+        return $"""
+            WITH RECURSIVE kinds(method, type) AS (
+              (SELECT method, type FROM {s}.job ORDER BY method, type LIMIT 1)
+              UNION ALL
+              SELECT n.method, n.type FROM kinds k CROSS JOIN LATERAL (
+                SELECT e.method, e.type FROM {s}.job e
+                WHERE (e.method, e.type) > (k.method, k.type)
+                ORDER BY e.method, e.type
+                LIMIT 1
+              ) n
+            ),
+            by_name AS MATERIALIZED (
+              SELECT x.id FROM kinds k CROSS JOIN LATERAL (
+                SELECT e.id FROM {s}.job e
+                WHERE e.method = k.method AND e.type = k.type
+                ORDER BY e.id DESC
+                LIMIT @take
+              ) x
+              WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
+            ),
+            newest AS MATERIALIZED (
+              SELECT min(id) AS low FROM (SELECT id FROM {s}.job ORDER BY id DESC LIMIT @window) n
+            ),
+            recent_by_arguments AS MATERIALIZED (
+              SELECT j.id FROM {s}.job j
+              WHERE j.id >= (SELECT low FROM newest) AND strpos(lower(j.arguments), @term) > 0
+              ORDER BY j.id DESC
+              LIMIT @take
+            ),
+            lookup AS MATERIALIZED (
+              SELECT coalesce(
+                (SELECT '%' || w || '%' FROM unnest(@words::text[]) w
+                 ORDER BY (SELECT count(*) FROM {s}.job n WHERE n.id >= (SELECT low FROM newest) AND strpos(lower(n.arguments), w) > 0),
+                          length(w) DESC
+                 LIMIT 1),
+                @pattern) AS pattern
+              WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
+            ),
+            older_by_arguments AS MATERIALIZED (
+              SELECT j.id FROM {s}.job j
+              WHERE j.arguments ILIKE (SELECT pattern FROM lookup)
+                AND j.id + 0 < coalesce((SELECT low FROM newest), 9223372036854775807)
+                AND strpos(lower(j.arguments), @term) > 0
+              LIMIT @cap
+            ),
+            hits AS MATERIALIZED (
+              SELECT id FROM (SELECT id FROM by_name UNION SELECT id FROM recent_by_arguments UNION SELECT id FROM older_by_arguments) u
+              ORDER BY id DESC
+              LIMIT @take
+            )
+            SELECT {SummaryColumns} FROM hits h JOIN {s}.job j ON j.id = h.id
+            ORDER BY j.id DESC
+            """;
+    }
+}

@@ -1,0 +1,420 @@
+namespace Jobs.PostgreSql;
+
+/// <summary>
+/// Every statement of the storage, rendered once for a schema. Each is one round trip: CTEs change the
+/// job, write its history, append counter deltas and notify listeners in the same statement.
+/// </summary>
+internal sealed class PostgreSqlQueries
+{
+    public PostgreSqlQueries(string schema, string channel)
+    {
+        var s = schema;
+        var notify = $"pg_notify('{channel}', x.queue)";
+
+        CreateJobs = $$"""
+            WITH input AS MATERIALIZED (
+              SELECT i.*, nextval('{{s}}.job_id_seq') AS id,
+                     CASE WHEN i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint END AS parent_id
+              FROM unnest(@type::text[], @method::text[], @ptypes::text[], @args::text[], @queue::text[], @state::text[],
+                          @reason::text[], @data::text[], @scheduled::timestamptz[], @parent::text[], @copt::smallint[], @rec::text[])
+                   WITH ORDINALITY AS i(type, method, ptypes, args, queue, state, reason, data, scheduled_at, parent, copt, recurring_job_id, ord)
+            ),
+            parents AS MATERIALIZED (
+              SELECT p.id, p.state FROM {{s}}.job p
+              WHERE p.id IN (SELECT parent_id FROM input WHERE parent_id IS NOT NULL)
+              FOR SHARE
+            ),
+            resolved AS MATERIALIZED (
+              SELECT i.*,
+                CASE WHEN i.state <> 'Awaiting' THEN i.state
+                     WHEN p.id IS NULL THEN 'Deleted'
+                     WHEN p.state = 'Succeeded' THEN 'Enqueued'
+                     WHEN p.state = 'Deleted' THEN CASE WHEN i.copt = 1 THEN 'Enqueued' ELSE 'Deleted' END
+                     ELSE 'Awaiting' END AS final_state,
+                CASE WHEN i.state <> 'Awaiting' THEN NULL
+                     WHEN p.id IS NULL THEN 'Parent job ' || i.parent || ' does not exist'
+                     WHEN p.state = 'Succeeded' THEN 'Parent job ' || i.parent || ' already succeeded'
+                     WHEN p.state = 'Deleted' THEN 'Parent job ' || i.parent || ' was already deleted'
+                END AS auto_reason
+              FROM input i LEFT JOIN parents p ON p.id = i.parent_id
+            ),
+            ins AS (
+              INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
+                                     state_changed_at, created_at, enqueued_at, scheduled_at, expire_at, parent_id,
+                                     continuation_options, recurring_job_id)
+              SELECT r.id, r.type, r.method, string_to_array(r.ptypes, chr(31)), r.args, r.queue, r.final_state,
+                     coalesce(r.auto_reason, r.reason), CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END,
+                     @now, @now,
+                     CASE WHEN r.final_state = 'Enqueued' THEN @now END,
+                     CASE WHEN r.final_state = 'Scheduled' THEN r.scheduled_at END,
+                     CASE WHEN r.final_state IN ('Succeeded', 'Deleted') THEN @expire END,
+                     r.parent_id, r.copt, r.recurring_job_id
+              FROM resolved r
+              RETURNING id, NULL::text AS old_state, NULL::text AS old_queue, state AS new_state, queue AS new_queue
+            ),
+            hist AS (
+              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+              SELECT id, state, reason, data, @now FROM (
+                SELECT r.id, r.ord, 0 AS step, r.state, r.reason, r.data::jsonb AS data FROM resolved r WHERE r.auto_reason IS NOT NULL
+                UNION ALL
+                SELECT r.id, r.ord, 1, r.final_state, coalesce(r.auto_reason, r.reason),
+                       CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END FROM resolved r
+              ) h ORDER BY ord, step
+            ),
+            {{Counters(s, "ins")}},
+            rec AS (
+              UPDATE {{s}}.recurring_job rj SET last_job_id = x.id, last_execution = @last_execution
+              FROM (SELECT recurring_job_id, max(id) AS id FROM resolved WHERE recurring_job_id IS NOT NULL GROUP BY recurring_job_id) x
+              WHERE rj.id = x.recurring_job_id
+            ),
+            notified AS (
+              SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM ins WHERE new_state = 'Enqueued') x
+            )
+            SELECT r.id, (SELECT count(*) FROM notified) FROM resolved r ORDER BY r.ord
+            """;
+
+        FetchNext = $$"""
+            WITH cand AS MATERIALIZED (
+              SELECT c.id
+              FROM unnest(@queues::text[]) WITH ORDINALITY AS q(name, ord)
+              CROSS JOIN LATERAL (
+                SELECT j.id FROM {{s}}.job j
+                WHERE j.state = 'Enqueued' AND j.queue = q.name
+                ORDER BY j.id
+                LIMIT @count
+                FOR UPDATE SKIP LOCKED
+              ) c
+              LIMIT @count
+            ),
+            upd AS (
+              UPDATE {{s}}.job j SET state = 'Processing', state_reason = NULL, state_data = jsonb_build_object('ServerId', @server::text),
+                                     state_changed_at = @now, server_id = @server
+              FROM cand WHERE j.id = cand.id
+              RETURNING j.id, j.type, j.method, j.parameter_types, j.arguments, j.queue, j.retry_count, j.created_at, j.enqueued_at,
+                        j.recurring_job_id, 'Enqueued'::text AS old_state, j.queue AS old_queue, 'Processing'::text AS new_state, j.queue AS new_queue
+            ),
+            hist AS (
+              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+              SELECT id, 'Processing', NULL, jsonb_build_object('ServerId', @server::text), @now FROM upd
+            ),
+            {{Counters(s, "upd")}}
+            SELECT id, type, method, parameter_types, arguments, queue, retry_count, created_at, enqueued_at, recurring_job_id FROM upd
+            """;
+
+        ChangeStates = $$"""
+            WITH input AS MATERIALIZED (
+              SELECT * FROM unnest(@id::bigint[], @expected::text[], @expected_server::text[], @state::text[], @reason::text[], @data::text[],
+                                   @queue::text[], @scheduled::timestamptz[], @server::text[], @retry::integer[], @parent::text[], @copt::smallint[])
+                   WITH ORDINALITY AS i(job_id, expected, expected_server, state, reason, data, queue, scheduled_at, server_id, retry_count, parent, copt, ord)
+            ),
+            locked AS MATERIALIZED (
+              SELECT j.id, j.state AS old_state, j.queue AS old_queue, i.ord
+              FROM {{s}}.job j JOIN input i ON i.job_id = j.id
+              WHERE (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
+                AND (i.expected_server IS NULL OR (j.state = 'Processing' AND j.server_id = i.expected_server))
+              ORDER BY j.id -- one lock order for every writer, so concurrent batches do not deadlock
+              FOR UPDATE OF j
+            ),
+            upd AS (
+              UPDATE {{s}}.job j SET
+                state = i.state, state_reason = i.reason, state_data = i.data::jsonb, state_changed_at = @now,
+                queue = CASE WHEN i.state = 'Enqueued' THEN coalesce(i.queue, j.queue) ELSE j.queue END,
+                enqueued_at = CASE WHEN i.state = 'Enqueued' THEN @now ELSE j.enqueued_at END,
+                scheduled_at = CASE WHEN i.state = 'Scheduled' THEN i.scheduled_at END,
+                server_id = CASE WHEN i.state = 'Processing' THEN i.server_id END,
+                retry_count = coalesce(i.retry_count, j.retry_count),
+                expire_at = CASE WHEN i.state IN ('Succeeded', 'Deleted') THEN @expire END,
+                parent_id = CASE WHEN i.state = 'Awaiting' AND i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint ELSE j.parent_id END,
+                continuation_options = CASE WHEN i.state = 'Awaiting' THEN i.copt ELSE j.continuation_options END
+              FROM locked l JOIN input i ON i.ord = l.ord
+              WHERE j.id = l.id
+              RETURNING l.ord, j.id, l.old_state, l.old_queue, j.state AS new_state, j.queue AS new_queue
+            ),
+            hist AS (
+              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+              SELECT u.id, i.state, i.reason, i.data::jsonb, @now FROM upd u JOIN input i ON i.ord = u.ord ORDER BY u.ord
+            ),
+            {{Counters(s, "upd")}},
+            notified AS (
+              SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
+            )
+            SELECT u.ord, (SELECT count(*) FROM notified) FROM upd u
+            """;
+
+        // A separate statement of the same batch (same transaction): its snapshot sees the parents'
+        // new states and any continuation committed while the parents were locked.
+        ReleaseContinuations = $$"""
+            WITH RECURSIVE tree(id, next_state, reason, depth) AS (
+              SELECT c.id,
+                     CASE WHEN p.state = 'Succeeded' OR c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
+                     'Parent job ' || p.id || CASE WHEN p.state = 'Succeeded' THEN ' succeeded' ELSE ' was deleted' END,
+                     1
+              FROM {{s}}.job p JOIN {{s}}.job c ON c.parent_id = p.id AND c.state = 'Awaiting'
+              WHERE p.id = ANY (@parents) AND p.state IN ('Succeeded', 'Deleted')
+              UNION ALL
+              SELECT c.id, CASE WHEN c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
+                     'Parent job ' || t.id || ' was deleted', t.depth + 1
+              FROM tree t JOIN {{s}}.job c ON c.parent_id = t.id AND c.state = 'Awaiting'
+              WHERE t.next_state = 'Deleted' AND t.depth < 64
+            ),
+            locked AS MATERIALIZED (
+              SELECT j.id, j.state AS old_state, j.queue AS old_queue, t.next_state, t.reason
+              FROM {{s}}.job j JOIN tree t ON t.id = j.id
+              WHERE j.state = 'Awaiting'
+              ORDER BY j.id
+              FOR UPDATE OF j
+            ),
+            upd AS (
+              UPDATE {{s}}.job j SET state = l.next_state, state_reason = l.reason, state_data = '{}'::jsonb, state_changed_at = @now,
+                                     enqueued_at = CASE WHEN l.next_state = 'Enqueued' THEN @now ELSE j.enqueued_at END,
+                                     expire_at = CASE WHEN l.next_state = 'Deleted' THEN @expire END
+              FROM locked l WHERE j.id = l.id
+              RETURNING j.id, l.old_state, l.old_queue, j.state AS new_state, j.queue AS new_queue, l.reason
+            ),
+            hist AS (
+              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+              SELECT id, new_state, reason, '{}'::jsonb, @now FROM upd
+            ),
+            {{Counters(s, "upd")}},
+            notified AS (
+              SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
+            )
+            SELECT count(*), (SELECT count(*) FROM notified) FROM upd
+            """;
+
+        GetJob = $"""
+            SELECT id, type, method, parameter_types, arguments, queue, state, retry_count, created_at, server_id, recurring_job_id
+            FROM {s}.job WHERE id = @id
+            """;
+
+        EnqueueDueScheduled = $$"""
+            WITH due AS MATERIALIZED (
+              SELECT id FROM {{s}}.job
+              WHERE state = 'Scheduled' AND scheduled_at <= @now
+              ORDER BY scheduled_at, id
+              LIMIT @batch
+              FOR UPDATE SKIP LOCKED
+            ),
+            upd AS (
+              UPDATE {{s}}.job j SET state = 'Enqueued', state_reason = 'Triggered by the delayed job scheduler',
+                                     state_data = jsonb_build_object('EnqueuedAt', @now_text::text), state_changed_at = @now,
+                                     enqueued_at = @now, scheduled_at = NULL
+              FROM due WHERE j.id = due.id
+              RETURNING j.id, 'Scheduled'::text AS old_state, j.queue AS old_queue, 'Enqueued'::text AS new_state, j.queue AS new_queue
+            ),
+            hist AS (
+              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+              SELECT id, 'Enqueued', 'Triggered by the delayed job scheduler', jsonb_build_object('EnqueuedAt', @now_text::text), @now FROM upd
+            ),
+            {{Counters(s, "upd")}},
+            notified AS (
+              SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd) x
+            )
+            SELECT count(*), (SELECT count(*) FROM notified) FROM upd
+            """;
+
+        AnnounceServer = $"""
+            INSERT INTO {s}.server (id, worker_count, queues, started_at, last_heartbeat)
+            VALUES (@id, @workers, @queues, @started, @now)
+            ON CONFLICT (id) DO UPDATE SET worker_count = excluded.worker_count, queues = excluded.queues,
+                                           started_at = excluded.started_at, last_heartbeat = excluded.last_heartbeat
+            """;
+
+        Heartbeat = $"UPDATE {s}.server SET last_heartbeat = @now WHERE id = @id";
+
+        // Both removals requeue in the same statement as the delete, so a server's jobs are never lost in between.
+        RemoveServer = RequeueServersJobs(s, notify, $"DELETE FROM {s}.server WHERE id = @id RETURNING id", "SELECT @id::text AS id UNION SELECT id FROM srv");
+        RemoveTimedOutServers = RequeueServersJobs(s, notify, $"DELETE FROM {s}.server WHERE last_heartbeat < @cutoff RETURNING id", "SELECT id FROM srv");
+
+        GetJobsNoLongerHeld = $"""
+            SELECT x.id FROM unnest(@ids::bigint[]) AS x(id)
+            WHERE NOT EXISTS (SELECT 1 FROM {s}.job j WHERE j.id = x.id AND j.state = 'Processing' AND j.server_id = @server)
+            """;
+
+        DeleteExpired = $$"""
+            WITH expired AS MATERIALIZED (
+              SELECT id FROM {{s}}.job
+              WHERE expire_at <= @now
+              ORDER BY expire_at
+              LIMIT @batch
+              FOR UPDATE SKIP LOCKED
+            ),
+            hist AS (
+              DELETE FROM {{s}}.job_history h USING expired e WHERE h.job_id = e.id
+            ),
+            del AS (
+              DELETE FROM {{s}}.job j USING expired e WHERE j.id = e.id
+              RETURNING j.id, j.state AS old_state, j.queue AS old_queue, NULL::text AS new_state, NULL::text AS new_queue
+            ),
+            {{Counters(s, "del")}}
+            SELECT count(*) FROM del
+            """;
+
+        AggregateCounters = $"""
+            WITH moved AS (
+              DELETE FROM {s}.counter c
+              WHERE c.id IN (SELECT id FROM {s}.counter ORDER BY id LIMIT @batch FOR UPDATE SKIP LOCKED)
+              RETURNING c.key, c.value
+            ),
+            summed AS (
+              SELECT key, sum(value)::bigint AS value FROM moved GROUP BY key
+            ),
+            upserted AS (
+              INSERT INTO {s}.counter_total AS t (key, value)
+              SELECT key, value FROM summed ORDER BY key
+              ON CONFLICT (key) DO UPDATE SET value = t.value + excluded.value
+              RETURNING 1
+            )
+            SELECT count(*) FROM moved
+            """;
+
+        AddOrUpdateRecurring = $"""
+            INSERT INTO {s}.recurring_job AS r (id, type, method, parameter_types, arguments, cron, time_zone_id, queue, misfire,
+                                                 allow_overlap, next_execution, created_at, updated_at)
+            VALUES (@id, @type, @method, @ptypes, @args, @cron, @tz, @queue, @misfire, @overlap, @next, @now, @now)
+            ON CONFLICT (id) DO UPDATE SET
+              type = excluded.type, method = excluded.method, parameter_types = excluded.parameter_types,
+              arguments = excluded.arguments, queue = excluded.queue, misfire = excluded.misfire,
+              allow_overlap = excluded.allow_overlap, updated_at = excluded.updated_at,
+              next_execution = CASE WHEN r.cron <> excluded.cron OR r.time_zone_id <> excluded.time_zone_id OR r.next_execution IS NULL
+                                    THEN excluded.next_execution ELSE r.next_execution END,
+              cron = excluded.cron, time_zone_id = excluded.time_zone_id
+            """;
+
+        RemoveRecurring = $"DELETE FROM {s}.recurring_job WHERE id = @id";
+
+        SetRecurringPaused = $"""
+            UPDATE {s}.recurring_job
+            SET paused = @paused, updated_at = @now,
+                next_execution = CASE WHEN @paused THEN next_execution ELSE @next END
+            WHERE id = @id
+            """;
+
+        var recurringColumns = """
+            r.id, r.type, r.method, r.parameter_types, r.arguments, r.cron, r.time_zone_id, r.queue, r.misfire, r.allow_overlap,
+            r.paused, r.next_execution, r.last_execution, r.last_job_id, j.state, r.created_at, r.last_skip_reason, r.last_skipped_at
+            """;
+
+        RecurringColumns = recurringColumns;
+
+        GetRecurring = $"""
+            SELECT {recurringColumns}
+            FROM {s}.recurring_job r LEFT JOIN {s}.job j ON j.id = r.last_job_id
+            WHERE r.id = @id
+            """;
+
+        GetDueRecurring = $"""
+            SELECT {recurringColumns}
+            FROM {s}.recurring_job r LEFT JOIN {s}.job j ON j.id = r.last_job_id
+            WHERE NOT r.paused AND r.next_execution <= @now
+            ORDER BY r.next_execution, r.id
+            LIMIT @limit
+            """;
+
+        ClaimRecurring = $"""
+            WITH claimed AS (
+              UPDATE {s}.recurring_job SET next_execution = @next
+              WHERE id = @id AND next_execution = @expected AND NOT paused
+              RETURNING id, last_job_id
+            )
+            SELECT c.id, j.state FROM claimed c LEFT JOIN {s}.job j ON j.id = c.last_job_id
+            """;
+
+        RecordRecurringSkip = $"UPDATE {s}.recurring_job SET last_skip_reason = @reason, last_skipped_at = @at WHERE id = @id";
+    }
+
+    public string CreateJobs { get; }
+
+    public string FetchNext { get; }
+
+    public string ChangeStates { get; }
+
+    public string ReleaseContinuations { get; }
+
+    public string GetJob { get; }
+
+    public string EnqueueDueScheduled { get; }
+
+    public string AnnounceServer { get; }
+
+    public string Heartbeat { get; }
+
+    public string RemoveServer { get; }
+
+    public string RemoveTimedOutServers { get; }
+
+    public string GetJobsNoLongerHeld { get; }
+
+    public string DeleteExpired { get; }
+
+    public string AggregateCounters { get; }
+
+    public string AddOrUpdateRecurring { get; }
+
+    public string RemoveRecurring { get; }
+
+    public string SetRecurringPaused { get; }
+
+    /// <summary>The columns <see cref="PostgreSqlReaders.ReadRecurringJob"/> reads, over <c>recurring_job r LEFT JOIN job j ON j.id = r.last_job_id</c>.</summary>
+    public string RecurringColumns { get; }
+
+    public string GetRecurring { get; }
+
+    public string GetDueRecurring { get; }
+
+    public string ClaimRecurring { get; }
+
+    public string RecordRecurringSkip { get; }
+
+    /// <summary>
+    /// A CTE named <c>cnt</c> appending counter deltas for the rows of <paramref name="source"/>, which has the columns
+    /// old_state, old_queue, new_state, new_queue (null when the job is created or removed). Needs @hour and @day.
+    /// </summary>
+    private static string Counters(string s, string source) => $"""
+        cnt AS (
+          INSERT INTO {s}.counter (key, value)
+          SELECT k, sum(v) FROM (
+            SELECT 'state:' || old_state AS k, -1 AS v FROM {source} WHERE old_state IS NOT NULL
+            UNION ALL SELECT 'state:' || new_state, 1 FROM {source} WHERE new_state IS NOT NULL
+            UNION ALL SELECT 'queue:' || old_queue, -1 FROM {source} WHERE old_state = 'Enqueued'
+            UNION ALL SELECT 'queue:' || new_queue, 1 FROM {source} WHERE new_state = 'Enqueued'
+            UNION ALL SELECT 'stats:succeeded', 1 FROM {source} WHERE new_state = 'Succeeded' AND old_state IS NOT NULL AND old_state <> 'Succeeded'
+            UNION ALL SELECT 'stats:succeeded:hour:' || @hour::text, 1 FROM {source} WHERE new_state = 'Succeeded' AND old_state IS NOT NULL AND old_state <> 'Succeeded'
+            UNION ALL SELECT 'stats:succeeded:day:' || @day::text, 1 FROM {source} WHERE new_state = 'Succeeded' AND old_state IS NOT NULL AND old_state <> 'Succeeded'
+            UNION ALL SELECT 'stats:failed', 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
+            UNION ALL SELECT 'stats:failed:hour:' || @hour::text, 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
+            UNION ALL SELECT 'stats:failed:day:' || @day::text, 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
+          ) d
+          GROUP BY k
+          HAVING sum(v) <> 0
+        )
+        """;
+
+    private static string RequeueServersJobs(string s, string notify, string deleteServers, string serverIds) => $$"""
+        WITH srv AS (
+          {{deleteServers}}
+        ),
+        held AS MATERIALIZED (
+          SELECT j.id, j.server_id FROM {{s}}.job j
+          WHERE j.state = 'Processing' AND j.server_id IN ({{serverIds}})
+          ORDER BY j.id
+          FOR UPDATE
+        ),
+        upd AS (
+          UPDATE {{s}}.job j SET state = 'Enqueued', state_reason = 'Requeued: server ' || h.server_id || ' was removed (' || @reason::text || ')',
+                                 state_data = jsonb_build_object('EnqueuedAt', @now_text::text), state_changed_at = @now,
+                                 enqueued_at = @now, server_id = NULL
+          FROM held h WHERE j.id = h.id AND j.state = 'Processing'
+          RETURNING j.id, j.state_reason, 'Processing'::text AS old_state, j.queue AS old_queue, 'Enqueued'::text AS new_state, j.queue AS new_queue
+        ),
+        hist AS (
+          INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+          SELECT id, 'Enqueued', state_reason, jsonb_build_object('EnqueuedAt', @now_text::text), @now FROM upd
+        ),
+        {{Counters(s, "upd")}},
+        notified AS (
+          SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd) x
+        )
+        SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM notified), (SELECT array_agg(id) FROM srv)
+        """;
+}

@@ -1,0 +1,20 @@
+namespace Jobs.Server;
+
+internal static partial class JobsHostLog
+{
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning,
+        Message = "No database configured (ConnectionStrings:Jobs is empty): using the embedded in-memory storage. Jobs are lost when the server stops and other processes cannot enqueue. Set ConnectionStrings__Jobs to a PostgreSQL connection string for production.")]
+    public static partial void InMemoryStorage(ILogger logger);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Using PostgreSQL storage (schema {Schema})")]
+    public static partial void PostgreSqlStorage(ILogger logger, string schema);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Recurring task {TaskId} registered: {Cron} ({TimeZone}), queue {Queue}")]
+    public static partial void TaskRegistered(ILogger logger, string taskId, string cron, string timeZone, string queue);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "Recurring task {TaskId} is disabled by configuration; removed from the schedule")]
+    public static partial void TaskDisabled(ILogger logger, string taskId);
+
+    [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Recurring task {TaskId} is switched off: no database is configured for it (set ConnectionStrings:App or ConnectionStrings:Jobs)")]
+    public static partial void TaskWithoutDatabase(ILogger logger, string taskId);
+}

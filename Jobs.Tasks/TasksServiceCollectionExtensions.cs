@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Tasks;
+
+/// <summary>Registers the task library with a host's services.</summary>
+public static class TasksServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the <see cref="RecurringTaskCatalog"/> of Jobs.Tasks (built from <paramref name="configuration"/>, so
+    /// invalid tasks or settings fail here), every task class as a transient service, and the tasks' options.
+    /// Options of an enabled task are validated when the host starts. Registering the definitions with the
+    /// recurring job manager is the host's part.
+    /// </summary>
+    /// <exception cref="RecurringTaskCatalogException">A task or its <c>Tasks:&lt;id&gt;</c> configuration is invalid.</exception>
+    public static IServiceCollection AddRecurringTasks(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var catalog = RecurringTaskCatalog.FromAssembly(configuration: configuration);
+        services.TryAddSingleton(catalog);
+        services.TryAddSingleton(TimeProvider.System);
+        foreach (var definition in catalog.Definitions)
+        {
+            services.TryAddTransient(definition.TaskType);
+        }
+
+        var cleanup = services.AddOptions<CleanupExpiredSessionsOptions>().Configure(o => o.BindFrom(configuration));
+        if (catalog.Find(CleanupExpiredSessionsTask.Id) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CleanupExpiredSessionsOptions>, CleanupExpiredSessionsOptionsValidator>());
+            cleanup.ValidateOnStart();
+        }
+
+        return services;
+    }
+}
