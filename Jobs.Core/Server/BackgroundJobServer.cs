@@ -206,7 +206,11 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
         {
             foreach (var process in _services.GetServices<IBackgroundProcess>())
             {
-                processes.Add(Launch(process, context));
+                // RunSchedulers = false turns off both schedulers, the recurring one included.
+                if (_options.RunSchedulers || process is not Recurring.RecurringJobScheduler)
+                {
+                    processes.Add(Launch(process, context));
+                }
             }
         }
         catch (Exception ex)

@@ -52,6 +52,23 @@ public sealed class ServerProcessTests : ServerTestBase
         }
     }
 
+    [Test]
+    public async Task Start_LeavesOutRecurringScheduler_WhenRunSchedulersIsOff()
+    {
+        var process = new FailingOnceProcess();
+        var recurring = new Jobs.Recurring.RecurringJobScheduler();
+        var probeStorage = new CountingDueReadsStorage(Storage);
+        await StartServerAsync(
+            o => o.RunSchedulers = false,
+            storage: probeStorage,
+            services: s => s.AddSingleton<IBackgroundProcess>(recurring).AddSingleton<IBackgroundProcess>(process));
+
+        // The other process ran twice (failed, restarted) while the recurring scheduler never asked for due jobs.
+        await process.Restarted.Task.WaitAsync(Patience);
+
+        Assert.That(probeStorage.DueReads, Is.Zero);
+    }
+
     private async Task WaitForServerAsync(string serverId, bool present)
     {
         using var timeout = new CancellationTokenSource(Patience);
