@@ -206,8 +206,8 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
         {
             foreach (var process in _services.GetServices<IBackgroundProcess>())
             {
-                // RunSchedulers = false turns off both schedulers, the recurring one included.
-                if (_options.RunSchedulers || process is not Recurring.RecurringJobScheduler)
+                // The server runs its own recurring scheduler (when RunSchedulers is on); one registered in DI would double it.
+                if (process is not RecurringJobScheduler)
                 {
                     processes.Add(Launch(process, context));
                 }

@@ -69,6 +69,18 @@ public sealed class ServerProcessTests : ServerTestBase
         Assert.That(probeStorage.DueReads, Is.Zero);
     }
 
+    [Test]
+    public async Task Start_RunsRecurringJobs_WhenRunSchedulersIsOn()
+    {
+        var manager = new RecurringJobManager(Storage);
+        await StartServerAsync();
+
+        manager.AddOrUpdate<ProbeJob>("every-second", j => j.Run("recurring"), "* * * * * *");
+
+        await WaitAsync(Probe.Finished);
+        Assert.That(Probe.Events, Does.Contain("recurring"));
+    }
+
     private async Task WaitForServerAsync(string serverId, bool present)
     {
         using var timeout = new CancellationTokenSource(Patience);
