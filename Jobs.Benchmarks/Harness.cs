@@ -46,9 +46,17 @@ internal static class Harness
             client.EnqueueMany(Enumerable.Range(0, 2_000).Select(_ => Noop()));
             await DrainAsync(storage, db, 10, 2_500, measure: false);
 
-            results.Add(("enqueue_per_s", "enqueue, one at a time (20,000)", await EnqueueOneByOneAsync(client, db), "jobs/s"));
-            results.Add(("enqueue_bulk_per_s", "enqueue, bulk EnqueueMany (20,000)", await EnqueueBulkAsync(client, db), "jobs/s"));
-            foreach (var workers in new[] { 10, 40 })
+            if (options.Runs("enqueue"))
+            {
+                results.Add(("enqueue_per_s", "enqueue, one at a time (20,000)", await EnqueueOneByOneAsync(client, db), "jobs/s"));
+            }
+
+            if (options.Runs("bulk"))
+            {
+                results.Add(("enqueue_bulk_per_s", "enqueue, bulk EnqueueMany (20,000)", await EnqueueBulkAsync(client, db), "jobs/s"));
+            }
+
+            foreach (var workers in options.Runs("drain") ? new[] { 10, 40 } : [])
             {
                 await db.ResetAsync();
                 client.EnqueueMany(Enumerable.Range(0, JobCount).Select(_ => Noop()));
@@ -57,14 +65,17 @@ internal static class Harness
                 results.Add(($"drain_{workers}_per_s", $"drain 20,000 no-ops, {workers} workers", perSecond, "jobs/s"));
             }
 
-            await db.ResetAsync();
-            var (pickup, idleRss, afterRss) = await PickupAsync(options, schema, client, db);
-            results.Add(("pickup_p50_ms", "pickup latency p50 (other process)", pickup.P50, "ms"));
-            results.Add(("pickup_p95_ms", "pickup latency p95", pickup.P95, "ms"));
-            results.Add(("pickup_p99_ms", "pickup latency p99", pickup.P99, "ms"));
-            results.Add(("pickup_max_ms", "pickup latency max", pickup.Max, "ms"));
-            results.Add(("idle_rss_mb", "idle server RSS, 20 workers (child)", idleRss, "MB"));
-            results.Add(("after_pickup_rss_mb", "same server after the pickup run", afterRss, "MB"));
+            if (options.Runs("pickup"))
+            {
+                await db.ResetAsync();
+                var (pickup, idleRss, afterRss) = await PickupAsync(options, schema, client, db);
+                results.Add(("pickup_p50_ms", "pickup latency p50 (other process)", pickup.P50, "ms"));
+                results.Add(("pickup_p95_ms", "pickup latency p95", pickup.P95, "ms"));
+                results.Add(("pickup_p99_ms", "pickup latency p99", pickup.P99, "ms"));
+                results.Add(("pickup_max_ms", "pickup latency max", pickup.Max, "ms"));
+                results.Add(("idle_rss_mb", "idle server RSS, 20 workers (child)", idleRss, "MB"));
+                results.Add(("after_pickup_rss_mb", "same server after the pickup run", afterRss, "MB"));
+            }
 
             if (options.ReadSide)
             {

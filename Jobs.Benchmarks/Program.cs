@@ -25,10 +25,10 @@ catch (ArgumentException ex)
 
 namespace Jobs.Benchmarks
 {
-    internal sealed record BenchOptions(string Connection, bool Json, bool ReadSide, bool PickupServer, string? Schema, int Workers, int ReadSideJobs)
+    internal sealed record BenchOptions(string Connection, bool Json, bool ReadSide, bool PickupServer, string? Schema, int Workers, int ReadSideJobs, IReadOnlySet<string> Only)
     {
         public const string Usage =
-            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N]";
+            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N] [--only enqueue,bulk,drain,pickup]";
 
         public static BenchOptions Parse(string[] args)
         {
@@ -37,6 +37,7 @@ namespace Jobs.Benchmarks
             bool json = false, readSide = false, pickup = false;
             var workers = 20;
             var readSideJobs = 1_000_000;
+            var only = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < args.Length; i++)
             {
                 switch (args[i])
@@ -52,6 +53,9 @@ namespace Jobs.Benchmarks
                         break;
                     case "--read-side-jobs":
                         readSideJobs = int.Parse(Next(args, ref i), CultureInfo.InvariantCulture);
+                        break;
+                    case "--only":
+                        only.UnionWith(Next(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                         break;
                     case "--pickup-server":
                         pickup = true;
@@ -77,8 +81,11 @@ namespace Jobs.Benchmarks
                 throw new ArgumentException("--pickup-server needs --schema.");
             }
 
-            return new BenchOptions(connection, json, readSide, pickup, schema, workers, readSideJobs);
+            return new BenchOptions(connection, json, readSide, pickup, schema, workers, readSideJobs, only);
         }
+
+        /// <summary>Whether a group of benchmarks runs (all of them unless --only names some).</summary>
+        public bool Runs(string group) => Only.Count == 0 || Only.Contains(group);
 
         private static string Next(string[] args, ref int i) =>
             ++i < args.Length ? args[i] : throw new ArgumentException($"{args[i - 1]} needs a value.");
