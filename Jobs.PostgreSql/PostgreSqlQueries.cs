@@ -20,8 +20,10 @@ internal sealed class PostgreSqlQueries
                    WITH ORDINALITY AS i(type, method, ptypes, args, queue, state, reason, data, scheduled_at, parent, copt, recurring_job_id, ord)
             ),
             parents AS MATERIALIZED (
+              -- = ANY (ARRAY(...)): the ids are collected once and looked up through the primary key, whatever
+              -- the planner believes of the input's size (an IN semi-join here was planned as a scan of every job).
               SELECT p.id, p.state FROM {{s}}.job p
-              WHERE p.id IN (SELECT parent_id FROM input WHERE parent_id IS NOT NULL)
+              WHERE p.id = ANY (ARRAY(SELECT parent_id FROM input WHERE parent_id IS NOT NULL))
               FOR SHARE
             ),
             resolved AS MATERIALIZED (
@@ -86,8 +88,11 @@ internal sealed class PostgreSqlQueries
               FROM unnest(@queues::text[]) WITH ORDINALITY AS q(name, ord)
               CROSS JOIN LATERAL (
                 SELECT j.id FROM {{s}}.job j
-                WHERE j.state = 'Enqueued' AND j.queue = q.name
-                ORDER BY j.id
+                -- The queue as a range and the order as (queue, id): only job_enqueued_ix gives that order, so the
+                -- plan never walks the primary key past every finished job (with "queue = name ORDER BY id" it did,
+                -- whenever the statistics were taken while most jobs were Enqueued, e.g. during a backlog).
+                WHERE j.state = 'Enqueued' AND j.queue >= q.name AND j.queue <= q.name
+                ORDER BY j.queue, j.id
                 LIMIT @count
                 FOR UPDATE SKIP LOCKED
               ) c
@@ -162,8 +167,10 @@ internal sealed class PostgreSqlQueries
                      CASE WHEN p.state = 'Succeeded' OR c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
                      'Parent job ' || p.id || CASE WHEN p.state = 'Succeeded' THEN ' succeeded' ELSE ' was deleted' END,
                      1
-              FROM {{s}}.job p JOIN {{s}}.job c ON c.parent_id = p.id AND c.state = 'Awaiting'
-              WHERE p.id = ANY (@parents) AND p.state IN ('Succeeded', 'Deleted')
+              -- Driven from the children (job_parent_ix holds only continuations), so a batch of parents without
+              -- any costs one probe of a small index, never a scan of the finished jobs by state.
+              FROM {{s}}.job c JOIN {{s}}.job p ON p.id = c.parent_id
+              WHERE c.parent_id = ANY (@parents) AND c.state = 'Awaiting' AND p.state IN ('Succeeded', 'Deleted')
               UNION ALL
               SELECT c.id, CASE WHEN c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
                      'Parent job ' || t.id || ' was deleted', t.depth + 1
