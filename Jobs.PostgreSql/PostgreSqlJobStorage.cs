@@ -202,15 +202,23 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     /// <summary>One fetch attempt; with <paramref name="isRetry"/> it also returns what an earlier attempt at <paramref name="now"/> claimed.</summary>
     internal async Task<IReadOnlyList<FetchedJob>> FetchNextOnAsync(NpgsqlConnection connection, FetchRequest request, DateTimeOffset now, bool isRetry, CancellationToken token)
     {
-        await using var command = new NpgsqlCommand(Queries.FetchNext, connection);
+        // The claim commits without waiting for its WAL flush (synchronous_commit off for this transaction only):
+        // if PostgreSQL crashed before the flush, the claim is undone and the job is simply Enqueued again, which
+        // is what a crashed server's jobs become anyway. The outcome, stored later, is durable and flushes the
+        // claim with it. This takes one disk flush off every fetch (pickup latency, drain rate).
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Queries.RelaxCommit));
+        var command = new NpgsqlBatchCommand(Queries.FetchNext);
+        batch.BatchCommands.Add(command);
         command.Parameters.Add(new NpgsqlParameter<bool>("is_retry", isRetry));
         command.Parameters.Add(new NpgsqlParameter<string[]>("queues", request.Queues.ToArray()));
         command.Parameters.Add(new NpgsqlParameter<int>("count", request.Count));
         command.Parameters.Add(new NpgsqlParameter<string>("server", request.ServerId));
         AddTimeParameters(command.Parameters, now);
         var fetched = new List<FetchedJob>(request.Count);
-        await using (var reader = await command.ExecuteReaderAsync(token))
+        await using (var reader = await batch.ExecuteReaderAsync(token))
         {
+            await reader.NextResultAsync(token); // past the setting
             while (await reader.ReadAsync(token))
             {
                 fetched.Add(new FetchedJob(

@@ -75,6 +75,9 @@ internal sealed class PostgreSqlQueries
             SELECT r.id, (SELECT count(*) FROM notified) FROM resolved r ORDER BY r.ord
             """;
 
+        // Run first in a batch (one implicit transaction): that transaction commits without waiting for the WAL flush.
+        RelaxCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+
         FetchNext = $$"""
             WITH earlier AS MATERIALIZED (
               -- On a retry: what an earlier attempt of this very call committed (its answer was lost). The statement's
@@ -351,6 +354,9 @@ internal sealed class PostgreSqlQueries
     public string CreateJobs { get; }
 
     public string FetchNext { get; }
+
+    /// <summary>Makes the current transaction commit without waiting for its WAL flush.</summary>
+    public string RelaxCommit { get; }
 
     public string ChangeStates { get; }
 
