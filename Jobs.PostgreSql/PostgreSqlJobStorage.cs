@@ -15,7 +15,8 @@ namespace Jobs.PostgreSql;
 /// <remarks>
 /// Job ids are <c>bigint</c> identities shown as strings; an id that is not a positive number names no job
 /// (null / false, never an exception). A continuation (<see cref="States.AwaitingState"/>) whose parent does not
-/// exist is created Deleted, with a reason naming the parent, rather than failing the caller. Counts per state,
+/// exist is a bad call: <see cref="CreateJobAsync"/> / <see cref="CreateJobsAsync"/> throw an <see cref="ArgumentException"/>
+/// naming the parent and write nothing (as every storage does, see <see cref="IJobStorage.CreateJobAsync"/>). Counts per state,
 /// per queue and the hourly / daily statistics are insert-only deltas in <c>counter</c>, folded into
 /// <c>counter_total</c> by <see cref="EnqueueDueScheduledJobsAsync"/> and <see cref="DeleteExpiredJobsAsync"/>.
 /// </remarks>
@@ -328,10 +329,37 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         return moved;
     }
 
+    /// <summary>
+    /// Returns at once when one of the queues already holds an Enqueued job (so an enqueue that committed between the
+    /// caller's empty fetch and this wait is not missed until the timeout); otherwise waits for a notification.
+    /// </summary>
     public Task WaitForJobsAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queues);
-        return _notifier.WaitAsync(queues, timeout, cancellationToken);
+        return _notifier.WaitAsync(queues, timeout, token => AnyEnqueuedAsync(queues, token), cancellationToken);
+    }
+
+    /// <summary>One look, without retries: when the database cannot answer, the wait (and its timeout) decides.</summary>
+    private async Task<bool> AnyEnqueuedAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken)
+    {
+        if (queues.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            await InitializeAsync(cancellationToken);
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(Queries.AnyEnqueued, connection);
+            command.Parameters.Add(new NpgsqlParameter<string[]>("queues", queues.ToArray()));
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            Log.EnqueuedCheckFailed(_logger, ex);
+            return false;
+        }
     }
 
     public Task AnnounceServerAsync(ServerAnnouncement server, CancellationToken cancellationToken)
@@ -649,6 +677,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             {
                 var job = jobs[start + i];
                 ArgumentNullException.ThrowIfNull(job);
+                States.QueueNames.Validate(job.Queue);
                 var state = job.InitialState;
                 types[i] = job.Invocation.Type;
                 methods[i] = job.Invocation.Method;
@@ -686,10 +715,30 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             p.Add(new NpgsqlParameter<DateTimeOffset>("expire", now + Options.JobRetention));
             p.Add(new NpgsqlParameter<DateTimeOffset>("last_execution", (lastExecution ?? now).ToUniversalTime()));
             AddBucketParameters(p, now);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var missingParents = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (!reader.IsDBNull(1))
+                    {
+                        missingParents.Add(reader.GetString(1));
+                    }
+                    else if (missingParents.Count == 0)
+                    {
+                        ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            if (missingParents.Count > 0)
+            {
+                // The statement wrote nothing of this chunk (and an own transaction rolls back earlier chunks).
+                throw new ArgumentException(
+                    missingParents.Count == 1
+                        ? $"The parent job '{missingParents[0]}' of the continuation does not exist (it may have expired)."
+                        : $"The parent jobs {string.Join(", ", missingParents.Distinct(StringComparer.Ordinal).Select(p => $"'{p}'"))} of the continuations do not exist (they may have expired).",
+                    nameof(jobs));
             }
         }
 

@@ -34,8 +34,18 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
     /// <summary>Raised (for tests and diagnostics) each time the listener has issued LISTEN on a fresh connection.</summary>
     public event Action? Listening;
 
-    public async Task WaitAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a notification on one of <paramref name="queues"/> or the timeout. <paramref name="alreadyAvailable"/>
+    /// runs once the waiter is registered: when it answers true the wait returns at once. Registering first means a
+    /// job committed after the look is announced to this waiter, so no enqueue falls between the two.
+    /// </summary>
+    public async Task WaitAsync(
+        IReadOnlyList<string> queues,
+        TimeSpan timeout,
+        Func<CancellationToken, Task<bool>>? alreadyAvailable,
+        CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
         if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
         {
@@ -50,6 +60,11 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
 
         try
         {
+            if (alreadyAvailable is not null && await alreadyAvailable(cancellationToken))
+            {
+                return;
+            }
+
             await waiter.Signal.Task.WaitAsync(timeout, _timeProvider, cancellationToken);
         }
         catch (TimeoutException)

@@ -24,19 +24,24 @@ internal sealed class PostgreSqlQueries
               WHERE p.id IN (SELECT parent_id FROM input WHERE parent_id IS NOT NULL)
               FOR SHARE
             ),
+            -- A continuation whose parent does not exist is a bad call: nothing of the batch is written, the
+            -- missing parents are returned instead and the caller gets an ArgumentException.
+            missing AS MATERIALIZED (
+              SELECT i.ord, i.parent FROM input i
+              WHERE i.state = 'Awaiting' AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.id = i.parent_id)
+            ),
             resolved AS MATERIALIZED (
               SELECT i.*,
                 CASE WHEN i.state <> 'Awaiting' THEN i.state
-                     WHEN p.id IS NULL THEN 'Deleted'
                      WHEN p.state = 'Succeeded' THEN 'Enqueued'
                      WHEN p.state = 'Deleted' THEN CASE WHEN i.copt = 1 THEN 'Enqueued' ELSE 'Deleted' END
                      ELSE 'Awaiting' END AS final_state,
                 CASE WHEN i.state <> 'Awaiting' THEN NULL
-                     WHEN p.id IS NULL THEN 'Parent job ' || i.parent || ' does not exist'
                      WHEN p.state = 'Succeeded' THEN 'Parent job ' || i.parent || ' already succeeded'
                      WHEN p.state = 'Deleted' THEN 'Parent job ' || i.parent || ' was already deleted'
                 END AS auto_reason
               FROM input i LEFT JOIN parents p ON p.id = i.parent_id
+              WHERE NOT EXISTS (SELECT 1 FROM missing)
             ),
             ins AS (
               INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
@@ -70,7 +75,11 @@ internal sealed class PostgreSqlQueries
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM ins WHERE new_state = 'Enqueued') x
             )
-            SELECT r.id, (SELECT count(*) FROM notified) FROM resolved r ORDER BY r.ord
+            SELECT x.id, x.missing_parent FROM (
+              SELECT r.ord, r.id, NULL::text AS missing_parent, (SELECT count(*) FROM notified) AS notified FROM resolved r
+              UNION ALL
+              SELECT m.ord, NULL, m.parent, 0 FROM missing m
+            ) x ORDER BY x.ord
             """;
 
         FetchNext = $$"""
@@ -193,6 +202,10 @@ internal sealed class PostgreSqlQueries
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
             SELECT count(*), (SELECT count(*) FROM notified) FROM upd
+            """;
+
+        AnyEnqueued = $"""
+            SELECT EXISTS (SELECT 1 FROM {s}.job WHERE state = 'Enqueued' AND queue = ANY (@queues))
             """;
 
         FindCreatedJobs = $"""
@@ -350,6 +363,9 @@ internal sealed class PostgreSqlQueries
     public string ReleaseContinuations { get; }
 
     public string FindCreatedJobs { get; }
+
+    /// <summary>Whether any of @queues holds an Enqueued job (the partial fetch index answers it).</summary>
+    public string AnyEnqueued { get; }
 
     public string GetJob { get; }
 

@@ -555,7 +555,49 @@ public abstract class JobStorageContractTests
         Assert.That((await Monitoring.GetStatisticsAsync(default)).Awaiting, Is.Zero);
     }
 
+    [Test]
+    public async Task CreateJobsAsync_WritesNothingAndNamesParent_WhenOneContinuationsParentDoesNotExist()
+    {
+        var parent = await EnqueueAsync();
+        var jobs = new[]
+        {
+            new NewJob(ContractSampleJob.Run(1), "default", new EnqueuedState()),
+            new NewJob(ContractSampleJob.Run(2), "default", new AwaitingState(parent)),
+            new NewJob(ContractSampleJob.Run(3), "default", new AwaitingState("888888888")),
+        };
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Storage.CreateJobsAsync(jobs, default));
+
+        Assert.That(ex!.Message, Does.Contain("888888888"));
+        Assert.That(await Monitoring.GetStatisticsAsync(default), Is.EqualTo(new JobStatistics(
+            Enqueued: 1, Scheduled: 0, Awaiting: 0, Processing: 0, Succeeded: 0, Failed: 0, Deleted: 0,
+            Retries: 0, Servers: 0, RecurringJobs: 0, Queues: 1)));
+    }
+
+    [TestCase("")]
+    [TestCase("Upper")]
+    [TestCase("with space")]
+    public async Task CreateJobAsync_ThrowsArgumentException_WhenQueueNameIsInvalid(string queue)
+    {
+        Assert.ThrowsAsync<ArgumentException>(() => Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), queue, new EnqueuedState()), default));
+
+        Assert.That((await Monitoring.GetStatisticsAsync(default)).Enqueued, Is.Zero);
+    }
+
     // ---- waiting for jobs ---------------------------------------------------------------------
+
+    [Test]
+    public async Task WaitForJobsAsync_ReturnsEveryTime_WhenQueueAlreadyHoldsAJob()
+    {
+        await EnqueueAsync("emails");
+
+        // The clock never moves and nothing is enqueued meanwhile, so only the job already waiting can end these
+        // waits; several in a row, so a storage's one-off wake-up (a listener that has just connected) cannot.
+        for (var i = 0; i < 3; i++)
+        {
+            await AssertCompletesAsync(Storage.WaitForJobsAsync(["default", "emails"], TimeSpan.FromHours(1), default));
+        }
+    }
 
     [Test]
     public async Task WaitForJobsAsync_Returns_WhenJobIsEnqueuedInOneOfTheQueues()
