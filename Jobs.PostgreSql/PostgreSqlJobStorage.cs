@@ -734,11 +734,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             if (missingParents.Count > 0)
             {
                 // The statement wrote nothing of this chunk (and an own transaction rolls back earlier chunks).
-                throw new ArgumentException(
-                    missingParents.Count == 1
-                        ? $"The parent job '{missingParents[0]}' of the continuation does not exist (it may have expired)."
-                        : $"The parent jobs {string.Join(", ", missingParents.Distinct(StringComparer.Ordinal).Select(p => $"'{p}'"))} of the continuations do not exist (they may have expired).",
-                    nameof(jobs));
+                throw MissingParents(missingParents, nameof(jobs));
             }
         }
 
@@ -809,6 +805,12 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             {
                 parents[i] = awaiting.ParentId;
                 continuationOptions[i] = (short)awaiting.Options;
+
+                // A parent that has already finished moves the continuation on at once, as at creation.
+                if (PostgreSqlReaders.TryParseId(awaiting.ParentId, out var parentId))
+                {
+                    finalParents.Add(parentId);
+                }
             }
 
             if (state.Name is States.SucceededState.StateName or States.DeletedState.StateName)
@@ -846,15 +848,31 @@ public sealed class PostgreSqlJobStorage : IJobStorage
 
         // Several statements without an explicit transaction run in one implicit transaction.
         var applied = new HashSet<int>();
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var missingParents = new List<string>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            applied.Add(indexes[(int)reader.GetInt64(0) - 1]);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.IsDBNull(2))
+                {
+                    applied.Add(indexes[(int)reader.GetInt64(0) - 1]);
+                }
+                else
+                {
+                    missingParents.Add(reader.GetString(2));
+                }
+            }
+
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+                // drain the continuation statement
+            }
         }
 
-        while (await reader.NextResultAsync(cancellationToken))
+        if (missingParents.Count > 0)
         {
-            // drain the continuation statement
+            // The statement applied nothing of this round.
+            throw MissingParents(missingParents, nameof(changes));
         }
 
         return [.. applied];
@@ -890,6 +908,16 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     {
         parameters.Add(new NpgsqlParameter<string>("hour", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture)));
         parameters.Add(new NpgsqlParameter<string>("day", now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+    }
+
+    private static ArgumentException MissingParents(List<string> parents, string parameterName)
+    {
+        var distinct = parents.Distinct(StringComparer.Ordinal).ToList();
+        return new ArgumentException(
+            distinct.Count == 1
+                ? $"The parent job '{distinct[0]}' of the continuation does not exist (it may have expired)."
+                : $"The parent jobs {string.Join(", ", distinct.Select(p => $"'{p}'"))} of the continuations do not exist (they may have expired).",
+            parameterName);
     }
 
     private static NpgsqlParameter NullableTime(string name, DateTimeOffset? value) =>

@@ -8,6 +8,12 @@ namespace Jobs.PostgreSql;
 /// (payload: the queue) wakes the waiters of that queue. Waiters also return on their timeout, so a missed
 /// notification only delays a job until the next poll.
 /// </summary>
+/// <remarks>
+/// A waiter with a look (<c>alreadyAvailable</c>) looks only once LISTEN is active, so the look and the notifications
+/// leave no gap between them and the waiter needs no wake-up when the listener connects. Waiters that may have
+/// missed notifications (they looked, or registered, before the current connection listened) are woken on every
+/// (re)connect, so they look again.
+/// </remarks>
 internal sealed class PostgreSqlNotifier : IAsyncDisposable
 {
     private static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(30);
@@ -21,6 +27,12 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
     private readonly List<Waiter> _waiters = [];
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+
+    /// <summary>Completed while a LISTEN is active; replaced by a pending one when the connection breaks. Guarded by <see cref="_gate"/>.</summary>
+    private TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How many times LISTEN has been issued. Guarded by <see cref="_gate"/>.</summary>
+    private long _generation;
 
     public PostgreSqlNotifier(NpgsqlDataSource dataSource, string channel, TimeSpan reconnectDelay, TimeProvider timeProvider, ILogger logger)
     {
@@ -53,19 +65,20 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
         }
 
         var waiter = new Waiter(queues);
+        Task listening;
         lock (_gate)
         {
+            // A waiter that looks is woken by a (re)connect only once it has looked; until then it will look anyway.
+            waiter.Generation = alreadyAvailable is null ? _generation : Waiter.NotLookedYet;
             _waiters.Add(waiter);
+            listening = _listening.Task;
         }
 
+        // Ends the look of a wait that is over (timed out), so it does not run later for no one.
+        using var over = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            if (alreadyAvailable is not null && await alreadyAvailable(cancellationToken))
-            {
-                return;
-            }
-
-            await waiter.Signal.Task.WaitAsync(timeout, _timeProvider, cancellationToken);
+            await WaitForSignalAsync(waiter, listening, alreadyAvailable, over.Token).WaitAsync(timeout, _timeProvider, cancellationToken);
         }
         catch (TimeoutException)
         {
@@ -73,11 +86,15 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
         }
         finally
         {
+            await over.CancelAsync();
             lock (_gate)
             {
                 _waiters.Remove(waiter);
             }
         }
+
+        // A wake-up that raced with the caller's cancellation is not an answer the caller still wants.
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public void EnsureStarted()
@@ -111,6 +128,31 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    private async Task WaitForSignalAsync(Waiter waiter, Task listening, Func<CancellationToken, Task<bool>>? alreadyAvailable, CancellationToken cancellationToken)
+    {
+        if (alreadyAvailable is not null)
+        {
+            // Notifications must be flowing before the look, or a job committed in between would be missed.
+            await Task.WhenAny(listening, waiter.Signal.Task).WaitAsync(cancellationToken);
+            if (waiter.Signal.Task.IsCompleted)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                waiter.Generation = _generation;
+            }
+
+            if (await alreadyAvailable(cancellationToken))
+            {
+                return;
+            }
+        }
+
+        await waiter.Signal.Task;
+    }
+
     private async Task ListenLoopAsync(CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
@@ -126,8 +168,22 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
 
                 Log.ListenerConnected(_logger, _channel);
 
-                // Jobs may have been enqueued while no one listened: let every waiter look.
-                Wake(null);
+                // Jobs may have been enqueued while no one listened: let every waiter that looked before look again,
+                // and let the waiters that have not looked yet look now.
+                lock (_gate)
+                {
+                    var generation = ++_generation;
+                    foreach (var waiter in _waiters)
+                    {
+                        if (waiter.Generation != Waiter.NotLookedYet && waiter.Generation < generation)
+                        {
+                            waiter.Signal.TrySetResult();
+                        }
+                    }
+
+                    _listening.TrySetResult();
+                }
+
                 Listening?.Invoke();
                 while (true)
                 {
@@ -146,6 +202,14 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
             catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
                 // Whatever broke the connection, listening must resume: waiters only have their timeouts meanwhile.
+                lock (_gate)
+                {
+                    if (_listening.Task.IsCompleted)
+                    {
+                        _listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+                }
+
                 Log.ListenerDisconnected(_logger, ex, _reconnectDelay);
                 try
                 {
@@ -175,6 +239,11 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
 
     private sealed class Waiter(IReadOnlyList<string> queues)
     {
+        public const long NotLookedYet = -1;
+
+        /// <summary>The listener generation that was active when the waiter looked (or registered); guarded by the notifier's gate.</summary>
+        public long Generation { get; set; }
+
         public HashSet<string> Queues { get; } = new(queues, StringComparer.Ordinal);
 
         public TaskCompletionSource Signal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

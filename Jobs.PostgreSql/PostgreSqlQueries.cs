@@ -125,10 +125,18 @@ internal sealed class PostgreSqlQueries
                                    @queue::text[], @scheduled::timestamptz[], @server::text[], @retry::integer[], @parent::text[], @copt::smallint[])
                    WITH ORDINALITY AS i(job_id, expected, expected_server, state, reason, data, queue, scheduled_at, server_id, retry_count, parent, copt, ord)
             ),
+            -- An Awaiting state whose parent does not exist is a bad call: nothing is applied, the parents are reported.
+            missing AS MATERIALIZED (
+              SELECT i.ord, i.parent FROM input i
+              WHERE i.state = 'Awaiting'
+                AND NOT EXISTS (SELECT 1 FROM {{s}}.job p
+                                WHERE p.id = CASE WHEN i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint END)
+            ),
             locked AS MATERIALIZED (
               SELECT j.id, j.state AS old_state, j.queue AS old_queue, j.retry_count AS old_retry, i.ord
               FROM {{s}}.job j JOIN input i ON i.job_id = j.id
-              WHERE (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
+              WHERE NOT EXISTS (SELECT 1 FROM missing)
+                AND (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
                 AND (i.expected_server IS NULL OR (j.state = 'Processing' AND j.server_id = i.expected_server))
               ORDER BY j.id -- one lock order for every writer, so concurrent batches do not deadlock
               FOR UPDATE OF j
@@ -156,11 +164,13 @@ internal sealed class PostgreSqlQueries
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
-            SELECT u.ord, (SELECT count(*) FROM notified) FROM upd u
+            SELECT u.ord, (SELECT count(*) FROM notified), NULL::text AS missing_parent FROM upd u
             UNION ALL
             -- On a retry: changes an earlier attempt of this very call committed (its answer was lost) count as applied.
-            SELECT i.ord, 0 FROM input i JOIN {{s}}.job j ON j.id = i.job_id
-            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now
+            SELECT i.ord, 0, NULL FROM input i JOIN {{s}}.job j ON j.id = i.job_id
+            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now AND NOT EXISTS (SELECT 1 FROM missing)
+            UNION ALL
+            SELECT m.ord, 0, m.parent FROM missing m
             """;
 
         // A separate statement of the same batch (same transaction): its snapshot sees the parents'

@@ -47,7 +47,9 @@ public interface IJobStorage : IAsyncDisposable
     /// the wake-up), the time of a Scheduled state, the hourly and daily succeeded / failed counters,
     /// expiration of final states after the retention time, and continuations of a job that reaches a
     /// final state (Succeeded: all become Enqueued; Deleted: on-any-finished become Enqueued,
-    /// only-on-success become Deleted).
+    /// only-on-success become Deleted). An <see cref="States.AwaitingState"/> follows the rules of
+    /// <see cref="CreateJobAsync"/>: a parent that has already finished moves the job on at once, and a parent
+    /// that does not exist is a bad call (<see cref="ArgumentException"/> naming it; the batch is not applied).
     /// </remarks>
     Task<IReadOnlyList<bool>> ChangeStatesAsync(IReadOnlyList<StateChange> changes, CancellationToken cancellationToken);
 

@@ -584,6 +584,44 @@ public abstract class JobStorageContractTests
         Assert.That((await Monitoring.GetStatisticsAsync(default)).Enqueued, Is.Zero);
     }
 
+    [Test]
+    public async Task ChangeStatesAsync_ThrowsArgumentExceptionNamingParent_WhenAwaitingParentDoesNotExist()
+    {
+        var id = await EnqueueAsync();
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Storage.ChangeStatesAsync([new StateChange(id, new AwaitingState("777777777"))], default));
+
+        Assert.That(ex!.Message, Does.Contain("777777777"));
+        Assert.That((await GetAsync(id)).StateName, Is.EqualTo(EnqueuedState.StateName));
+    }
+
+    [Test]
+    public async Task ChangeStatesAsync_MovesContinuationOnAtOnce_WhenAwaitingParentAlreadyFinished()
+    {
+        var succeeded = await EnqueueAsync();
+        await SucceedAsync(succeeded);
+        var running = await EnqueueAsync("reports");
+        await FetchAsync("server-1", 1, "reports");
+        var afterSucceeded = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "emails", new ScheduledState(Time.GetUtcNow().AddHours(1))), default);
+        var afterRunning = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "emails", new ScheduledState(Time.GetUtcNow().AddHours(1))), default);
+
+        var applied = await Storage.ChangeStatesAsync(
+            [
+                new StateChange(afterSucceeded, new AwaitingState(succeeded)) { ExpectedStates = [ScheduledState.StateName] },
+                new StateChange(afterRunning, new AwaitingState(running)) { ExpectedStates = [ScheduledState.StateName] },
+            ],
+            default);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(applied, Is.EqualTo(new[] { true, true }));
+            Assert.That((await GetAsync(afterSucceeded)).StateName, Is.EqualTo(EnqueuedState.StateName));
+            Assert.That((await GetAsync(afterSucceeded)).Queue, Is.EqualTo("emails"));
+            Assert.That((await GetAsync(afterRunning)).StateName, Is.EqualTo(AwaitingState.StateName));
+            Assert.That((await DetailsAsync(running)).ContinuationIds, Is.EqualTo(new[] { afterRunning }));
+        });
+    }
+
     // ---- waiting for jobs ---------------------------------------------------------------------
 
     [Test]
