@@ -29,6 +29,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     private readonly PostgreSqlNotifier _notifier;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
+    private int _disposed;
 
     public PostgreSqlJobStorage(string connectionString, PostgreSqlStorageOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
@@ -355,8 +356,9 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             command.Parameters.Add(new NpgsqlParameter<string[]>("queues", queues.ToArray()));
             return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or ObjectDisposedException)
         {
+            // ObjectDisposedException: the storage is shutting down, which has woken the waiter already.
             Log.EnqueuedCheckFailed(_logger, ex);
             return false;
         }
@@ -639,8 +641,14 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             cancellationToken);
     }
 
+    /// <summary>Wakes waiting servers, stops listening and closes the pool; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _notifier.DisposeAsync();
         await DataSource.DisposeAsync();
         _initializeGate.Dispose();

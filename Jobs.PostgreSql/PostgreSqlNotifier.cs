@@ -34,6 +34,8 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
     /// <summary>How many times LISTEN has been issued. Guarded by <see cref="_gate"/>.</summary>
     private long _generation;
 
+    private int _disposed;
+
     public PostgreSqlNotifier(NpgsqlDataSource dataSource, string channel, TimeSpan reconnectDelay, TimeProvider timeProvider, ILogger logger)
     {
         _dataSource = dataSource;
@@ -110,9 +112,23 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops listening and wakes every waiter (a server shutting down with its storage stops waiting); safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
+        lock (_gate)
+        {
+            foreach (var waiter in _waiters)
+            {
+                waiter.Signal.TrySetResult();
+            }
+        }
+
         if (_loop is not null)
         {
             try

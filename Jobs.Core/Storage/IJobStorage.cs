@@ -64,6 +64,7 @@ public interface IJobStorage : IAsyncDisposable
     /// Returns at once when one of the queues already holds an Enqueued job, so a job enqueued between the caller's
     /// empty fetch and the start of the wait is never left waiting for the timeout. Spurious returns are allowed
     /// (the caller fetches and waits again); a cancellation throws <see cref="OperationCanceledException"/>.
+    /// Disposing the storage ends every wait (it returns). Disposing twice is harmless.
     /// </remarks>
     Task WaitForJobsAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken);
 

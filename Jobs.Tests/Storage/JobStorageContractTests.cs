@@ -704,6 +704,16 @@ public abstract class JobStorageContractTests
         Assert.That(async () => await wait.WaitAsync(Patience), Throws.InstanceOf<OperationCanceledException>());
     }
 
+    [Test]
+    public async Task DisposeAsync_WakesWaitingServers_WhenStorageShutsDown()
+    {
+        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
+
+        await Storage.DisposeAsync();
+
+        await AssertCompletesAsync(wait);
+    }
+
     // ---- servers ------------------------------------------------------------------------------
 
     [Test]
