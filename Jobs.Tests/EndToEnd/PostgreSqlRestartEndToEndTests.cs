@@ -35,6 +35,7 @@ public sealed class PostgreSqlRestartEndToEndTests : EndToEndTestBase
         var enqueuing = Task.Run(() => EnqueueWithRetryAsync(markers.Skip(JobsBefore).ToList(), ids, enqueueErrors));
         var pgCtl = await cluster.RestartAsync();
         NpgsqlConnection.ClearAllPools(); // the test process's own pooled connections died with the server
+        var endedAtRestart = await ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".probe WHERE event = 'end'");
         await enqueuing;
 
         long unfinished = -1;
@@ -62,7 +63,7 @@ public sealed class PostgreSqlRestartEndToEndTests : EndToEndTestBase
         var notEndingSucceeded = histories.Where(h => h.Value[^1] != SucceededState.StateName).Select(h => h.Key).ToList();
 
         await TestContext.Out.WriteLineAsync(
-            $"PostgreSQL restart: {jobs.Count} jobs for {markers.Count} markers; {doubleEnqueued.Count} markers enqueued twice " +
+            $"PostgreSQL restart: {endedAtRestart} jobs had finished when the server was back; {jobs.Count} jobs for {markers.Count} markers; {doubleEnqueued.Count} markers enqueued twice " +
             $"(a commit whose answer was lost, retried); {rerun.Count} jobs started more than once (performed, but the outcome was not stored " +
             $"before the restart); {enqueueErrors.Count} enqueue attempts failed and were retried by the test.{Environment.NewLine}pg_ctl: {pgCtl.Trim()}");
         Assert.Multiple(() =>

@@ -26,6 +26,7 @@ public sealed class RecurringEndToEndTests : EndToEndTestBase
         await WaitUntilAsync(
             async () => (succeeded = await RunsAsync(recurringId, "state = 'Succeeded'")) >= Occurrences,
             () => $"{Occurrences} runs of {recurringId} to succeed ({succeeded} so far)");
+        var record = await Storage.GetRecurringJobAsync(recurringId, CancellationToken.None);
         await manager.RemoveIfExistsAsync(recurringId);
         await WaitUntilAsync(
             async () => await RunsAsync(recurringId, "state <> 'Succeeded'") == 0,
@@ -45,7 +46,9 @@ public sealed class RecurringEndToEndTests : EndToEndTestBase
         var slots = runs.GroupBy(r => (DateTime)r[1]!).Where(g => g.Count() > 1).Select(g => $"{g.Key:O}: jobs {string.Join(", ", g.Select(r => r[0]))}").ToList();
         var servedBy = (await ProbeRowsAsync(recurringId)).GroupBy(r => r.ServerId![..r.ServerId!.IndexOf(':', StringComparison.Ordinal)])
             .Select(g => $"{g.Key}: {g.Count()}");
-        await TestContext.Out.WriteLineAsync($"{runs.Count} runs of {recurringId}, performed by {string.Join(", ", servedBy)}");
+        await TestContext.Out.WriteLineAsync(
+            $"{runs.Count} runs of {recurringId} in the slots {string.Join(", ", runs.Select(r => $"{(DateTime)r[1]!:HH:mm:ss}"))}, " +
+            $"performed by {string.Join(", ", servedBy)}; last skip: {record?.LastSkipReason ?? "none"}");
 
         Assert.Multiple(() =>
         {
