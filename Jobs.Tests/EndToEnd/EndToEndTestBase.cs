@@ -78,9 +78,18 @@ public abstract class EndToEndTestBase
     public async Task StopProcesses()
     {
         var failed = TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed;
+        var errors = new List<Exception>();
         foreach (var process in _processes)
         {
-            await process.DisposeAsync();
+            try
+            {
+                await process.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                errors.Add(ex); // the other processes must still be killed
+            }
+
             if (failed)
             {
                 await TestContext.Out.WriteLineAsync(process.Describe());
@@ -88,6 +97,10 @@ public abstract class EndToEndTestBase
         }
 
         _processes.Clear();
+        if (errors.Count > 0)
+        {
+            throw new AggregateException("Stopping the test's processes failed.", errors);
+        }
     }
 
     protected PostgreSqlJobStorage CreateStorage()

@@ -84,4 +84,31 @@ public sealed class RecoveryEndToEndTests : EndToEndTestBase
         var ends = (await ProbeRowsAsync(marker)).Where(r => r.Event == "end").ToList();
         Assert.That(ends.Select(r => r.Pid), Is.EqualTo(new[] { second.Pid }), "the requeued job completed on the second server");
     }
+
+    [Test]
+    public async Task SigTerm_CancelsAndRequeuesJob_WhenJobHonoursCancellation()
+    {
+        var first = await StartServerAsync("e2e-cancel-a", new Dictionary<string, string> { ["ShutdownTimeout"] = "00:00:01" });
+        var marker = NewMarker("cancelable");
+
+        // 60 s on its first run, ended early by the token; a rerun finishes at once.
+        var id = await Client.EnqueueAsync<ProbeJobs>(p => p.SlowFirstTimeAsync(marker, 60, CancellationToken.None));
+        await WaitUntilAsync(
+            async () => (await ProbeRowsAsync(marker)).Any(r => r.Event == "start"),
+            () => $"job {id} to start on {first.Name}");
+
+        first.Terminate();
+        Assert.That(await first.WaitForExitAsync(Patience), Is.True, $"{first.Name} exits after SIGTERM{Environment.NewLine}{first.Describe()}");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.ExitCode, Is.Zero, "a graceful exit");
+            Assert.That(await StateOfAsync(id), Is.EqualTo(EnqueuedState.StateName), FormatHistory(id));
+            Assert.That((await HistoryOfAsync(id)).Select(h => h.State), Does.Not.Contain(FailedState.StateName), "a canceled job is not a failed one");
+        });
+
+        var second = await StartServerAsync("e2e-cancel-b");
+        await WaitForStateAsync(id, SucceededState.StateName);
+        var ends = (await ProbeRowsAsync(marker)).Where(r => r.Event == "end").ToList();
+        Assert.That(ends.Select(r => r.Pid), Is.EqualTo(new[] { second.Pid }), "the requeued job completed on the second server");
+    }
 }

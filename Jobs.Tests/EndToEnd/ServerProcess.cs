@@ -16,6 +16,9 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _outputLock = new();
+    private bool _disposed;
+    private int? _exitCode;
+    private int _pid;
 
     private ServerProcess(string name, Process process)
     {
@@ -26,11 +29,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The label the test gave it (also its server name, for job servers).</summary>
     public string Name { get; }
 
-    public int Pid => _process.Id;
+    public int Pid => _pid;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => _disposed ? _exitCode : _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public string Output
@@ -72,6 +75,7 @@ public sealed class ServerProcess : IAsyncDisposable
             throw new InvalidOperationException($"Could not start {name}: dotnet {dll}");
         }
 
+        server._pid = process.Id;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return server;
@@ -99,10 +103,15 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>A block for a failure message: name, pid, exit code and the full output.</summary>
     public string Describe() =>
-        $"--- {Name} (pid {SafePid()}, {(HasExited ? $"exited with {_process.ExitCode}" : "running")}) ---{Environment.NewLine}{Output}";
+        $"--- {Name} (pid {_pid}, {(HasExited ? $"exited with {ExitCode}" : "running")}) ---{Environment.NewLine}{Output}";
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)
@@ -110,28 +119,31 @@ public sealed class ServerProcess : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
                 await WaitForExitAsync(TimeSpan.FromSeconds(10));
             }
+
+            _exitCode = _process.HasExited ? _process.ExitCode : null;
         }
         catch (InvalidOperationException)
         {
             // already gone
         }
 
+        _disposed = true;
         _process.Dispose();
     }
 
     private void Signal(int signal)
     {
-        if (_process.HasExited)
+        if (HasExited)
         {
             return;
         }
 
-        if (Kill(_process.Id, signal) != 0)
+        if (Kill(_pid, signal) != 0)
         {
             var error = Marshal.GetLastPInvokeError();
             if (!_process.HasExited)
             {
-                throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {error}.");
+                throw new InvalidOperationException($"kill({_pid}, {signal}) failed with errno {error}.");
             }
         }
     }
@@ -146,18 +158,6 @@ public sealed class ServerProcess : IAsyncDisposable
         lock (_outputLock)
         {
             _output.AppendLine(line);
-        }
-    }
-
-    private string SafePid()
-    {
-        try
-        {
-            return _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        catch (InvalidOperationException)
-        {
-            return "?";
         }
     }
 
