@@ -19,11 +19,20 @@ public sealed class ProbeJobs
     public Task RecordAsync(string marker) =>
         ProbeTable.InsertAsync(_settings, _context, marker, "record", CancellationToken.None);
 
-    /// <summary>Records its start, works for <paramref name="milliseconds"/> (honouring the token), records its end.</summary>
+    /// <summary>Records its start, works for <paramref name="milliseconds"/> (honouring the token), records its end — or <c>canceled</c> when the token fired.</summary>
     public async Task WorkAsync(string marker, int milliseconds, CancellationToken cancellationToken)
     {
         await ProbeTable.InsertAsync(_settings, _context, marker, "start", cancellationToken);
-        await Task.Delay(milliseconds, cancellationToken);
+        try
+        {
+            await Task.Delay(milliseconds, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await ProbeTable.InsertAsync(_settings, _context, marker, "canceled", CancellationToken.None);
+            throw;
+        }
+
         await ProbeTable.InsertAsync(_settings, _context, marker, "end", cancellationToken);
     }
 

@@ -159,4 +159,32 @@ public sealed class ServerProcessEndToEndTests : EndToEndTestBase
             Assert.That(await ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".orders WHERE id = @p0", marker), Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public async Task Delete_CancelsRunningJobOnServerProcessAndKeepsItDeleted_WhenDeletedByClient()
+    {
+        await StartServerAsync("e2e-delete");
+        var marker = NewMarker("delete");
+        var id = await Client.EnqueueAsync<ProbeJobs>(p => p.SlowAsync(marker, 60, CancellationToken.None));
+        await WaitUntilAsync(
+            async () => (await ProbeRowsAsync(marker)).Any(r => r.Event == "start"),
+            () => $"job {id} to start");
+
+        var deleted = await Client.DeleteAsync(id);
+
+        // The server learns of the deletion through the storage and fires the job's token.
+        await WaitUntilAsync(
+            async () => (await ProbeRowsAsync(marker)).Any(r => r.Event == "canceled"),
+            () => $"the token of job {id} to fire after the deletion (history: {FormatHistory(id)})");
+        var marker2 = NewMarker("after-delete");
+        var next = await Client.EnqueueAsync<ProbeJobs>(p => p.RecordAsync(marker2));
+        await WaitForStateAsync(next, SucceededState.StateName); // the worker is free again and the outcome of the deleted job is settled
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.True);
+            Assert.That(await StateOfAsync(id), Is.EqualTo(DeletedState.StateName), FormatHistory(id));
+            Assert.That((await HistoryOfAsync(id)).Select(h => h.State), Is.EqualTo(new[] { "Enqueued", "Processing", "Deleted" }));
+            Assert.That((await ProbeRowsAsync(marker)).Select(r => r.Event), Is.EqualTo(new[] { "start", "canceled" }));
+        });
+    }
 }
