@@ -77,6 +77,25 @@ public sealed class PostgreSqlRestartEndToEndTests : EndToEndTestBase
         });
     }
 
+    [Test]
+    public async Task PostgreSqlRestart_IdleServerIsWokenByNotification_WhenJobIsEnqueuedAfterRestart()
+    {
+        var cluster = PostgreSqlCluster.FromEnvironment();
+        // Polling would not find a job for ten minutes: only LISTEN/NOTIFY can wake this server in time.
+        var server = await StartServerAsync("e2e-notify", new Dictionary<string, string> { ["QueuePollInterval"] = "00:10:00" });
+        var before = NewMarker("notify-before");
+        var beforeId = await Client.EnqueueAsync<ProbeJobs>(p => p.RecordAsync(before));
+        await WaitForStateAsync(beforeId, SucceededState.StateName);
+
+        await cluster.RestartAsync();
+        NpgsqlConnection.ClearAllPools();
+        var after = NewMarker("notify-after");
+        var afterId = await Client.EnqueueAsync<ProbeJobs>(p => p.RecordAsync(after));
+
+        await WaitForStateAsync(afterId, SucceededState.StateName);
+        Assert.That(server.HasExited, Is.False);
+    }
+
     private static Expression<Func<ProbeJobs, Task>> Work(string marker) => p => p.WorkAsync(marker, 50, CancellationToken.None);
 
     /// <summary>Enqueues one job at a time, as a busy application would, retrying a failed call (the storage retries transient errors itself first).</summary>
