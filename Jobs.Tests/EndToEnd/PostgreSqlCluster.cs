@@ -39,10 +39,13 @@ internal sealed class PostgreSqlCluster
         return new PostgreSqlCluster(bin!, data!, osUser!, log!);
     }
 
-    /// <summary><c>pg_ctl restart -m fast -w</c>: every connection is cut, the server comes back; returns pg_ctl's output.</summary>
-    public async Task<string> RestartAsync()
+    /// <summary>
+    /// <c>pg_ctl restart -m <paramref name="mode"/> -w</c>: every connection is cut, the server comes back; returns pg_ctl's output.
+    /// <c>fast</c> is an orderly restart; <c>immediate</c> is a crash followed by recovery.
+    /// </summary>
+    public async Task<string> RestartAsync(string mode = "fast")
     {
-        string[] pgCtl = [Path.Combine(_bin, "pg_ctl"), "restart", "-D", _data, "-m", "fast", "-w", "-t", "60", "-l", _log];
+        string[] pgCtl = [Path.Combine(_bin, "pg_ctl"), "restart", "-D", _data, "-m", mode, "-w", "-t", "60", "-l", _log];
         var asRoot = Environment.UserName == "root";
         var info = new ProcessStartInfo(asRoot ? "runuser" : pgCtl[0])
         {
