@@ -41,6 +41,11 @@ builder.Services.AddJobsServer(o =>
     }
 });
 
+if (int.TryParse(Environment.GetEnvironmentVariable(ParentWatcher.Variable), out var parentPid))
+{
+    builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ParentWatcher>(sp, parentPid));
+}
+
 using var host = builder.Build();
 var server = host.Services.GetRequiredService<BackgroundJobServer>();
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Jobs.Tests.Host")

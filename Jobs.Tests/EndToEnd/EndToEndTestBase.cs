@@ -128,6 +128,7 @@ public abstract class EndToEndTestBase
             ["Jobs__Server__SchedulePollingInterval"] = "00:00:00.500",
             ["Jobs__Server__QueuePollInterval"] = "00:00:01",
             ["Jobs__Server__ShutdownTimeout"] = "00:00:05",
+            ["JOBS_TEST_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
