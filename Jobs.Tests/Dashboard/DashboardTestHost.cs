@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Jobs.Dashboard;
 using Jobs.Storage;
@@ -111,19 +112,26 @@ internal sealed partial class DashboardTestHost : IAsyncDisposable
     public async Task<string> CreateFailedAsync(string text = "broken", string message = "Boom")
     {
         var id = await EnqueueAsync(text);
-        Assert.That(await Jobs.ChangeStateAsync(id, new States.FailedState(new InvalidOperationException(message)), "Enqueued"), Is.True);
+        // Straight to the storage: through the client the automatic retry filter would elect Scheduled instead.
+        var applied = await Storage.ChangeStatesAsync([new StateChange(id, new States.FailedState(new InvalidOperationException(message))) { ExpectedStates = ["Enqueued"] }], CancellationToken.None);
+        Assert.That(applied[0], Is.True);
         return id;
     }
 
     public async Task<string?> StateOfAsync(string id) => (await Storage.GetJobAsync(id, CancellationToken.None))?.StateName;
 
-    /// <summary>Reads the antiforgery token from a dashboard page (the cookie stays in the client).</summary>
+    /// <summary>Reads the antiforgery token from a dashboard page with forms, else from the API (the cookie stays in the client).</summary>
     public async Task<string> GetTokenAsync(string page = "/jobs/failed")
     {
         var html = await Client.GetStringAsync(page);
         var match = TokenPattern().Match(html);
-        Assert.That(match.Success, Is.True, "The page has no antiforgery field: " + page);
-        return WebUtility.HtmlDecode(match.Groups[1].Value);
+        if (match.Success)
+        {
+            return WebUtility.HtmlDecode(match.Groups[1].Value);
+        }
+
+        var json = await Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/jobs/api/antiforgery");
+        return json.GetProperty("token").GetString()!;
     }
 
     /// <summary>Posts a dashboard form with a fresh antiforgery token; returns the response (a 303 on success).</summary>
