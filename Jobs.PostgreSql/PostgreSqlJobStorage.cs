@@ -129,20 +129,60 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     public Task<IReadOnlyList<string>> CreateJobsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        // One creation time for every attempt, so a retry finds jobs an earlier attempt committed (its answer lost)
+        // instead of writing them twice.
+        var now = TimeProvider.GetUtcNow();
         return RunAsync(
-            async (connection, token) =>
+            async (connection, isRetry, token) =>
             {
+                if (isRetry && await FindCreatedJobsAsync(connection, jobs, now, token) is { } existing)
+                {
+                    return existing;
+                }
+
                 if (jobs.Count <= CreateChunkSize)
                 {
-                    return await CreateJobsOnAsync(connection, null, jobs, null, token);
+                    return await CreateJobsOnAsync(connection, null, jobs, null, token, now);
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(token);
-                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token);
+                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now);
                 await transaction.CommitAsync(token);
                 return ids;
             },
             cancellationToken);
+    }
+
+    /// <summary>The ids of <paramref name="jobs"/> when an earlier attempt created exactly them at <paramref name="now"/>; otherwise null.</summary>
+    internal async Task<IReadOnlyList<string>?> FindCreatedJobsAsync(NpgsqlConnection connection, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(Queries.FindCreatedJobs, connection);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", jobs.Count + 1));
+        var ids = new List<string>(jobs.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (ids.Count == jobs.Count)
+            {
+                return null;
+            }
+
+            var job = jobs[ids.Count].Invocation;
+            if (reader.GetString(1) != job.Type || reader.GetString(2) != job.Method || reader.GetString(3) != job.Arguments)
+            {
+                return null;
+            }
+
+            ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return ids.Count == jobs.Count ? ids : null;
     }
 
     public Task<IReadOnlyList<FetchedJob>> FetchNextAsync(FetchRequest request, CancellationToken cancellationToken)
@@ -153,44 +193,48 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             return Task.FromResult<IReadOnlyList<FetchedJob>>([]);
         }
 
-        return RunAsync<IReadOnlyList<FetchedJob>>(
-            async (connection, token) =>
+        // One time for every attempt: a retry also returns the jobs an earlier attempt claimed (same server, same time)
+        // if that attempt committed but its answer was lost, so they are not stranded in Processing.
+        var now = TimeProvider.GetUtcNow();
+        return RunAsync((connection, isRetry, token) => FetchNextOnAsync(connection, request, now, isRetry, token), cancellationToken);
+    }
+
+    /// <summary>One fetch attempt; with <paramref name="isRetry"/> it also returns what an earlier attempt at <paramref name="now"/> claimed.</summary>
+    internal async Task<IReadOnlyList<FetchedJob>> FetchNextOnAsync(NpgsqlConnection connection, FetchRequest request, DateTimeOffset now, bool isRetry, CancellationToken token)
+    {
+        await using var command = new NpgsqlCommand(Queries.FetchNext, connection);
+        command.Parameters.Add(new NpgsqlParameter<bool>("is_retry", isRetry));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("queues", request.Queues.ToArray()));
+        command.Parameters.Add(new NpgsqlParameter<int>("count", request.Count));
+        command.Parameters.Add(new NpgsqlParameter<string>("server", request.ServerId));
+        AddTimeParameters(command.Parameters, now);
+        var fetched = new List<FetchedJob>(request.Count);
+        await using (var reader = await command.ExecuteReaderAsync(token))
+        {
+            while (await reader.ReadAsync(token))
             {
-                var now = TimeProvider.GetUtcNow();
-                await using var command = new NpgsqlCommand(Queries.FetchNext, connection);
-                command.Parameters.Add(new NpgsqlParameter<string[]>("queues", request.Queues.ToArray()));
-                command.Parameters.Add(new NpgsqlParameter<int>("count", request.Count));
-                command.Parameters.Add(new NpgsqlParameter<string>("server", request.ServerId));
-                AddTimeParameters(command.Parameters, now);
-                var fetched = new List<FetchedJob>(request.Count);
-                await using (var reader = await command.ExecuteReaderAsync(token))
-                {
-                    while (await reader.ReadAsync(token))
-                    {
-                        fetched.Add(new FetchedJob(
-                            reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
-                            PostgreSqlReaders.ReadInvocation(reader, 1),
-                            reader.GetString(5),
-                            reader.GetInt32(6),
-                            PostgreSqlReaders.ReadTime(reader, 7),
-                            PostgreSqlReaders.ReadNullableTime(reader, 8) ?? PostgreSqlReaders.ReadTime(reader, 7),
-                            PostgreSqlReaders.ReadNullableString(reader, 9)));
-                    }
-                }
+                fetched.Add(new FetchedJob(
+                    reader.GetInt64(0).ToString(CultureInfo.InvariantCulture),
+                    PostgreSqlReaders.ReadInvocation(reader, 1),
+                    reader.GetString(5),
+                    reader.GetInt32(6),
+                    PostgreSqlReaders.ReadTime(reader, 7),
+                    PostgreSqlReaders.ReadNullableTime(reader, 8) ?? PostgreSqlReaders.ReadTime(reader, 7),
+                    PostgreSqlReaders.ReadNullableString(reader, 9)));
+            }
+        }
 
-                // RETURNING has no order: restore queue priority, then age.
-                var priority = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (var i = 0; i < request.Queues.Count; i++)
-                {
-                    priority.TryAdd(request.Queues[i], i);
-                }
+        // RETURNING has no order: restore queue priority, then age.
+        var priority = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Queues.Count; i++)
+        {
+            priority.TryAdd(request.Queues[i], i);
+        }
 
-                return fetched
-                    .OrderBy(j => priority.GetValueOrDefault(j.Queue, int.MaxValue))
-                    .ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture))
-                    .ToArray();
-            },
-            cancellationToken);
+        return fetched
+            .OrderBy(j => priority.GetValueOrDefault(j.Queue, int.MaxValue))
+            .ThenBy(j => long.Parse(j.Id, CultureInfo.InvariantCulture))
+            .ToArray();
     }
 
     public async Task<IReadOnlyList<bool>> ChangeStatesAsync(IReadOnlyList<StateChange> changes, CancellationToken cancellationToken)
@@ -221,7 +265,9 @@ public sealed class PostgreSqlJobStorage : IJobStorage
 
         foreach (var round in rounds)
         {
-            var applied = await RunAsync((connection, token) => ChangeStatesOnAsync(connection, changes, round, token), cancellationToken);
+            // One time for every attempt, so that a retry recognizes what an earlier, committed attempt applied.
+            var now = TimeProvider.GetUtcNow();
+            var applied = await RunAsync((connection, isRetry, token) => ChangeStatesOnAsync(connection, changes, round, now, isRetry, token), cancellationToken);
             foreach (var index in applied)
             {
                 results[index] = true;
@@ -579,13 +625,14 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         NpgsqlTransaction? transaction,
         IReadOnlyList<NewJob> jobs,
         DateTimeOffset? lastExecution,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        DateTimeOffset? createdAt = null)
     {
         var ids = new List<string>(jobs.Count);
         for (var start = 0; start < jobs.Count; start += CreateChunkSize)
         {
             var count = Math.Min(CreateChunkSize, jobs.Count - start);
-            var now = TimeProvider.GetUtcNow();
+            var now = (createdAt ?? TimeProvider.GetUtcNow()).ToUniversalTime();
             var types = new string[count];
             var methods = new string[count];
             var parameterTypes = new string[count];
@@ -650,22 +697,37 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     }
 
     /// <summary>Runs an operation on a pooled connection through the retry pipeline, after the schema is ready.</summary>
-    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    internal Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync((connection, _, token) => operation(connection, token), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync{T}(Func{NpgsqlConnection, CancellationToken, Task{T}}, CancellationToken)"/>, telling the
+    /// operation whether it is a retry: an earlier attempt may have committed although its answer was lost.
+    /// </summary>
+    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, bool, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
+        var attempts = 0;
         return await _pipeline.ExecuteAsync(
             async token =>
             {
+                var isRetry = attempts++ > 0;
                 await using var connection = await DataSource.OpenConnectionAsync(token);
-                return await operation(connection, token);
+                return await operation(connection, isRetry, token);
             },
             cancellationToken);
     }
 
-    private async Task<List<int>> ChangeStatesOnAsync(NpgsqlConnection connection, IReadOnlyList<StateChange> changes, List<int> indexes, CancellationToken cancellationToken)
+    /// <summary>One attempt at one round of changes (distinct jobs); with <paramref name="isRetry"/>, changes an earlier attempt at <paramref name="now"/> committed count as applied.</summary>
+    internal async Task<List<int>> ChangeStatesOnAsync(
+        NpgsqlConnection connection,
+        IReadOnlyList<StateChange> changes,
+        List<int> indexes,
+        DateTimeOffset now,
+        bool isRetry,
+        CancellationToken cancellationToken)
     {
         var count = indexes.Count;
-        var now = TimeProvider.GetUtcNow();
         var ids = new long[count];
         var expected = new string?[count];
         var expectedServers = new string?[count];
@@ -721,6 +783,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         p.Add(new NpgsqlParameter("retry", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = retries });
         p.Add(new NpgsqlParameter<string?[]>("parent", parents));
         p.Add(new NpgsqlParameter("copt", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { Value = continuationOptions });
+        p.Add(new NpgsqlParameter<bool>("is_retry", isRetry));
         AddTimeParameters(p, now);
         batch.BatchCommands.Add(change1);
 
@@ -733,7 +796,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         }
 
         // Several statements without an explicit transaction run in one implicit transaction.
-        var applied = new List<int>(count);
+        var applied = new HashSet<int>();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -745,7 +808,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             // drain the continuation statement
         }
 
-        return applied;
+        return [.. applied];
     }
 
     private async Task<(int Count, IReadOnlyList<string> Servers)> RequeueAsync(string sql, Action<NpgsqlParameterCollection> addParameters, string reason, CancellationToken cancellationToken) =>

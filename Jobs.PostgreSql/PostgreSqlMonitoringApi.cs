@@ -13,7 +13,7 @@ namespace Jobs.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
-    /// <summary>How many older matches search reads at most through the trigram indexes.</summary>
+    /// <summary>How many older matches search reads at most through the trigram index.</summary>
     private const int SearchOlderCap = 1_000;
 
     /// <summary>How many words of a search term are weighed for the trigram lookup.</summary>
@@ -22,7 +22,8 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
     /// <summary>pg_trgm indexes three-character sequences: shorter terms cannot be looked up.</summary>
     private const int MinimumTrigramTerm = 3;
 
-    private static readonly string[] StateCounterKeys = StateNames.All.Select(s => "state:" + s).ToArray();
+    /// <summary>The counters the overview reads: jobs per state, and retries waiting.</summary>
+    private static readonly string[] StatisticsCounterKeys = [.. StateNames.All.Select(s => "state:" + s), "retries"];
 
     private readonly PostgreSqlJobStorage _storage;
     private readonly PostgreSqlMonitoringQueries _queries;
@@ -34,7 +35,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         _queries = new PostgreSqlMonitoringQueries(storage.Schema, storage.Queries.RecurringColumns);
     }
 
-    /// <summary>How many of the newest jobs search reads directly before it asks the trigram indexes (tests lower it).</summary>
+    /// <summary>How many of the newest jobs search reads directly before it asks the trigram index (tests lower it).</summary>
     internal int SearchRecentWindow { get; set; } = 2_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
@@ -42,7 +43,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             async (connection, token) =>
             {
                 await using var command = new NpgsqlCommand(_queries.Statistics, connection);
-                command.Parameters.Add(new NpgsqlParameter<string[]>("keys", StateCounterKeys));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("keys", StatisticsCounterKeys));
                 var values = new Dictionary<string, long>(StringComparer.Ordinal);
                 await using (var reader = await command.ExecuteReaderAsync(token))
                 {

@@ -2,8 +2,8 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
-/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>); counts come from the counters the
-/// write side keeps, never from counting job rows, so they stay cheap at millions of jobs.
+/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>). Counts per state, per queue and of retries
+/// come from the counters the write side keeps: exact, and cheap at millions of jobs.
 /// </summary>
 internal sealed class PostgreSqlMonitoringQueries
 {
@@ -52,7 +52,6 @@ internal sealed class PostgreSqlMonitoringQueries
             SELECT key, value FROM counted
             UNION ALL SELECT 'servers', count(*) FROM {s}.server
             UNION ALL SELECT 'recurring', count(*) FROM {s}.recurring_job
-            UNION ALL SELECT 'retries', count(*) FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0
             UNION ALL SELECT 'queues', count(*) FROM queue_names
             """;
 
@@ -90,14 +89,17 @@ internal sealed class PostgreSqlMonitoringQueries
         Continuations = $"SELECT id FROM {s}.job WHERE parent_id = @id ORDER BY id";
 
         // One row per queue and first job (queue columns, then the summary columns or nulls for an empty queue).
+        // Lengths are looked up once per queue (before the join with its first jobs), each an index probe on the counter key.
         Queues = $"""
             WITH RECURSIVE {queueNames},
-            lengths AS (
-              {CounterValues(s, "ARRAY(SELECT 'queue:' || queue FROM queue_names)")}
+            lengths AS MATERIALIZED (
+              SELECT n.queue,
+                     greatest(0, coalesce((SELECT sum(t.value) FROM {s}.counter_total t WHERE t.key = 'queue:' || n.queue), 0)
+                               + coalesce((SELECT sum(c.value) FROM {s}.counter c WHERE c.key = 'queue:' || n.queue), 0))::bigint AS length
+              FROM queue_names n
             )
-            SELECT n.queue, greatest(coalesce(l.value, 0), 0), f.*
-            FROM queue_names n
-            LEFT JOIN lengths l ON l.key = 'queue:' || n.queue
+            SELECT n.queue, n.length, f.*
+            FROM lengths n
             LEFT JOIN LATERAL (
               SELECT {SummaryColumns} FROM {s}.job j
               WHERE j.state = 'Enqueued' AND j.queue = n.queue
@@ -129,7 +131,7 @@ internal sealed class PostgreSqlMonitoringQueries
         SearchByText = Search(s);
     }
 
-    /// <summary>Rows (key, value): the state counters named in @keys, then servers, recurring, retries and queues.</summary>
+    /// <summary>Rows (key, value): the counters named in @keys (states, retries), then servers, recurring and queues.</summary>
     public string Statistics { get; }
 
     public string JobsInState { get; }
@@ -162,47 +164,51 @@ internal sealed class PostgreSqlMonitoringQueries
     public string SearchByText { get; }
 
     /// <summary>
-    /// Names and arguments are searched apart, each through an index. Names: the distinct (method, type) pairs are
-    /// walked on job_kind_ix (one index descent per pair, so a few hundred job kinds cost little), matched by name,
-    /// and each matching pair's newest jobs are read backwards from the same index. Arguments: the newest @window jobs
+    /// Names and arguments are searched apart, each through an index. Names: the distinct (type, method) pairs are
+    /// walked on job_task_ix (one index descent per pair, so a few hundred tasks cost little), matched by name, and
+    /// each matching pair's newest jobs are read from the same index. Arguments: the newest @window jobs
     /// are read through the primary key and filtered, so a term that is common is found there at a bounded cost.
     /// Only when that finds fewer than @take (and @older: a term shorter than a trigram cannot be looked up) are older
     /// jobs looked up in job_arguments_trgm_ix, reading at most @cap rows. The lookup uses the word of the term
     /// (@words: its runs of letters and digits) that is rarest among the newest jobs, not the whole term: a GIN scan
     /// costs as much as its most common trigrams, and a term such as <c>customer-4242@</c> shares most of its
     /// trigrams with every job. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
-    /// from walking the primary key through every older job instead of asking the trigram index.
+    /// from walking the primary key through every older job instead of asking the trigram index. When the names
+    /// already fill a page, arguments are only searched among jobs newer than the last of those (name_floor).
     /// </summary>
     private static string Search(string s)
     {
         // TypeNames.ShortName in SQL: the type's name without namespace, assembly or generic arguments.
         const string display = "substring(split_part(split_part(k.type, ',', 1), '[', 1) from '[^.+]*$') || '.' || k.method";
         return $"""
-            WITH RECURSIVE kinds(method, type) AS (
-              (SELECT method, type FROM {s}.job ORDER BY method, type LIMIT 1)
+            WITH RECURSIVE tasks(type, method) AS (
+              (SELECT type, method FROM {s}.job ORDER BY type, method LIMIT 1)
               UNION ALL
-              SELECT n.method, n.type FROM kinds k CROSS JOIN LATERAL (
-                SELECT e.method, e.type FROM {s}.job e
-                WHERE (e.method, e.type) > (k.method, k.type)
-                ORDER BY e.method, e.type
+              SELECT n.type, n.method FROM tasks k CROSS JOIN LATERAL (
+                SELECT e.type, e.method FROM {s}.job e
+                WHERE (e.type, e.method) > (k.type, k.method)
+                ORDER BY e.type, e.method
                 LIMIT 1
               ) n
             ),
             by_name AS MATERIALIZED (
-              SELECT x.id FROM kinds k CROSS JOIN LATERAL (
+              SELECT x.id FROM tasks k CROSS JOIN LATERAL (
                 SELECT e.id FROM {s}.job e
-                WHERE e.method = k.method AND e.type = k.type
+                WHERE e.type = k.type AND e.method = k.method
                 ORDER BY e.id DESC
                 LIMIT @take
               ) x
               WHERE strpos(lower(k.type || '.' || k.method), @term) > 0 OR strpos(lower({display}), @term) > 0
+            ),
+            name_floor AS MATERIALIZED (
+              SELECT CASE WHEN count(*) >= @take THEN min(id) END AS id FROM (SELECT id FROM by_name ORDER BY id DESC LIMIT @take) t
             ),
             newest AS MATERIALIZED (
               SELECT min(id) AS low FROM (SELECT id FROM {s}.job ORDER BY id DESC LIMIT @window) n
             ),
             recent_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j
-              WHERE j.id >= (SELECT low FROM newest) AND strpos(lower(j.arguments), @term) > 0
+              WHERE j.id >= greatest((SELECT low FROM newest), (SELECT id FROM name_floor)) AND strpos(lower(j.arguments), @term) > 0
               ORDER BY j.id DESC
               LIMIT @take
             ),
@@ -214,6 +220,7 @@ internal sealed class PostgreSqlMonitoringQueries
                  LIMIT 1),
                 @pattern) AS pattern
               WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
+                AND coalesce((SELECT id FROM name_floor) < (SELECT low FROM newest), true)
             ),
             older_by_arguments AS MATERIALIZED (
               SELECT j.id FROM {s}.job j

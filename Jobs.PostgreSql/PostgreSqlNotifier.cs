@@ -128,8 +128,9 @@ internal sealed class PostgreSqlNotifier : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
+                // Whatever broke the connection, listening must resume: waiters only have their timeouts meanwhile.
                 Log.ListenerDisconnected(_logger, ex, _reconnectDelay);
                 try
                 {

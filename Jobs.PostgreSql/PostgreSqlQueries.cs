@@ -74,7 +74,14 @@ internal sealed class PostgreSqlQueries
             """;
 
         FetchNext = $$"""
-            WITH cand AS MATERIALIZED (
+            WITH earlier AS MATERIALIZED (
+              -- On a retry: what an earlier attempt of this very call committed (its answer was lost). The statement's
+              -- snapshot does not see this attempt's own updates, so nothing is returned twice.
+              SELECT j.id, j.type, j.method, j.parameter_types, j.arguments, j.queue, j.retry_count, j.created_at, j.enqueued_at, j.recurring_job_id
+              FROM {{s}}.job j
+              WHERE @is_retry AND j.state = 'Processing' AND j.server_id = @server AND j.state_changed_at = @now
+            ),
+            cand AS MATERIALIZED (
               SELECT c.id
               FROM unnest(@queues::text[]) WITH ORDINALITY AS q(name, ord)
               CROSS JOIN LATERAL (
@@ -84,7 +91,7 @@ internal sealed class PostgreSqlQueries
                 LIMIT @count
                 FOR UPDATE SKIP LOCKED
               ) c
-              LIMIT @count
+              LIMIT greatest(@count - (SELECT count(*) FROM earlier), 0)
             ),
             upd AS (
               UPDATE {{s}}.job j SET state = 'Processing', state_reason = NULL, state_data = jsonb_build_object('ServerId', @server::text),
@@ -99,6 +106,8 @@ internal sealed class PostgreSqlQueries
             ),
             {{Counters(s, "upd")}}
             SELECT id, type, method, parameter_types, arguments, queue, retry_count, created_at, enqueued_at, recurring_job_id FROM upd
+            UNION ALL
+            SELECT id, type, method, parameter_types, arguments, queue, retry_count, created_at, enqueued_at, recurring_job_id FROM earlier
             """;
 
         ChangeStates = $$"""
@@ -108,7 +117,7 @@ internal sealed class PostgreSqlQueries
                    WITH ORDINALITY AS i(job_id, expected, expected_server, state, reason, data, queue, scheduled_at, server_id, retry_count, parent, copt, ord)
             ),
             locked AS MATERIALIZED (
-              SELECT j.id, j.state AS old_state, j.queue AS old_queue, i.ord
+              SELECT j.id, j.state AS old_state, j.queue AS old_queue, j.retry_count AS old_retry, i.ord
               FROM {{s}}.job j JOIN input i ON i.job_id = j.id
               WHERE (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
                 AND (i.expected_server IS NULL OR (j.state = 'Processing' AND j.server_id = i.expected_server))
@@ -128,17 +137,21 @@ internal sealed class PostgreSqlQueries
                 continuation_options = CASE WHEN i.state = 'Awaiting' THEN i.copt ELSE j.continuation_options END
               FROM locked l JOIN input i ON i.ord = l.ord
               WHERE j.id = l.id
-              RETURNING l.ord, j.id, l.old_state, l.old_queue, j.state AS new_state, j.queue AS new_queue
+              RETURNING l.ord, j.id, l.old_state, l.old_queue, j.state AS new_state, j.queue AS new_queue, l.old_retry, j.retry_count AS new_retry
             ),
             hist AS (
               INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
               SELECT u.id, i.state, i.reason, i.data::jsonb, @now FROM upd u JOIN input i ON i.ord = u.ord ORDER BY u.ord
             ),
-            {{Counters(s, "upd")}},
+            {{Counters(s, "upd", withRetries: true)}},
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
             SELECT u.ord, (SELECT count(*) FROM notified) FROM upd u
+            UNION ALL
+            -- On a retry: changes an earlier attempt of this very call committed (its answer was lost) count as applied.
+            SELECT i.ord, 0 FROM input i JOIN {{s}}.job j ON j.id = i.job_id
+            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now
             """;
 
         // A separate statement of the same batch (same transaction): its snapshot sees the parents'
@@ -182,6 +195,10 @@ internal sealed class PostgreSqlQueries
             SELECT count(*), (SELECT count(*) FROM notified) FROM upd
             """;
 
+        FindCreatedJobs = $"""
+            SELECT id, type, method, arguments FROM {s}.job WHERE created_at = @now ORDER BY id LIMIT @limit
+            """;
+
         GetJob = $"""
             SELECT id, type, method, parameter_types, arguments, queue, state, retry_count, created_at, server_id, recurring_job_id
             FROM {s}.job WHERE id = @id
@@ -200,13 +217,14 @@ internal sealed class PostgreSqlQueries
                                      state_data = jsonb_build_object('EnqueuedAt', @now_text::text), state_changed_at = @now,
                                      enqueued_at = @now, scheduled_at = NULL
               FROM due WHERE j.id = due.id
-              RETURNING j.id, 'Scheduled'::text AS old_state, j.queue AS old_queue, 'Enqueued'::text AS new_state, j.queue AS new_queue
+              RETURNING j.id, 'Scheduled'::text AS old_state, j.queue AS old_queue, 'Enqueued'::text AS new_state, j.queue AS new_queue,
+                        j.retry_count AS old_retry, j.retry_count AS new_retry
             ),
             hist AS (
               INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
               SELECT id, 'Enqueued', 'Triggered by the delayed job scheduler', jsonb_build_object('EnqueuedAt', @now_text::text), @now FROM upd
             ),
-            {{Counters(s, "upd")}},
+            {{Counters(s, "upd", withRetries: true)}},
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd) x
             )
@@ -331,6 +349,8 @@ internal sealed class PostgreSqlQueries
 
     public string ReleaseContinuations { get; }
 
+    public string FindCreatedJobs { get; }
+
     public string GetJob { get; }
 
     public string EnqueueDueScheduled { get; }
@@ -370,7 +390,7 @@ internal sealed class PostgreSqlQueries
     /// A CTE named <c>cnt</c> appending counter deltas for the rows of <paramref name="source"/>, which has the columns
     /// old_state, old_queue, new_state, new_queue (null when the job is created or removed). Needs @hour and @day.
     /// </summary>
-    private static string Counters(string s, string source) => $"""
+    private static string Counters(string s, string source, bool withRetries = false) => $"""
         cnt AS (
           INSERT INTO {s}.counter (key, value)
           SELECT k, sum(v) FROM (
@@ -384,10 +404,20 @@ internal sealed class PostgreSqlQueries
             UNION ALL SELECT 'stats:failed', 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
             UNION ALL SELECT 'stats:failed:hour:' || @hour::text, 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
             UNION ALL SELECT 'stats:failed:day:' || @day::text, 1 FROM {source} WHERE new_state = 'Failed' AND old_state IS NOT NULL AND old_state <> 'Failed'
+            {(withRetries ? RetryDeltas(source) : string.Empty)}
           ) d
           GROUP BY k
           HAVING sum(v) <> 0
         )
+        """;
+
+    /// <summary>
+    /// Deltas of <c>retries</c> (Scheduled jobs waiting for another attempt: retry_count &gt; 0); needs old_retry and new_retry.
+    /// Only state changes and the delayed-job scheduler move jobs into or out of that set.
+    /// </summary>
+    private static string RetryDeltas(string source) => $"""
+        UNION ALL SELECT 'retries', -1 FROM {source} WHERE old_state = 'Scheduled' AND old_retry > 0
+                    UNION ALL SELECT 'retries', 1 FROM {source} WHERE new_state = 'Scheduled' AND new_retry > 0
         """;
 
     private static string RequeueServersJobs(string s, string notify, string deleteServers, string serverIds) => $$"""

@@ -202,9 +202,21 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
             processes.Add(Launch(new RecurringJobScheduler(_loggerFactory.CreateLogger<RecurringJobScheduler>(), filters: _filters, services: _services), context));
         }
 
-        foreach (var process in _services.GetServices<IBackgroundProcess>())
+        try
         {
-            processes.Add(Launch(process, context));
+            foreach (var process in _services.GetServices<IBackgroundProcess>())
+            {
+                // The server runs its own recurring scheduler (when RunSchedulers is on); one registered in DI would double it.
+                if (process is not RecurringJobScheduler)
+                {
+                    processes.Add(Launch(process, context));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A process that cannot be created must not keep the workers from running.
+            ServerLog.ProcessResolutionFailed(_logger, ex, ServerId);
         }
 
         _processes = Task.WhenAll(processes);
@@ -216,7 +228,7 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
         await _stopping!.CancelAsync();
-        await _run!;
+        await _run!; // never faults: startup failures are retried, process failures are logged
         if (!_announced)
         {
             return;

@@ -128,13 +128,13 @@ internal sealed class JobDispatcher : IDisposable
             slot.Dispose();
         }
 
-        _slotFreed.Dispose();
-        _pendingOutcomes.Dispose();
+        // The semaphores stay usable: a worker abandoned on shutdown (its job ignored cancellation) may still finish.
     }
 
     private async Task FetchLoopAsync(CancellationToken stopping)
     {
         var errorDelay = TimeSpan.Zero;
+        Task? wake = null;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -148,6 +148,9 @@ internal sealed class JobDispatcher : IDisposable
 
                 try
                 {
+                    // Listen before fetching: a job announced while the fetch runs then wakes the wait
+                    // below at once instead of being found only at the next poll.
+                    wake ??= _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
                     var jobs = await _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
                     Interlocked.Add(ref _free, -jobs.Count);
                     foreach (var job in jobs)
@@ -159,11 +162,25 @@ internal sealed class JobDispatcher : IDisposable
                     if (jobs.Count < free)
                     {
                         // The queues are drained for now: sleep until a job is announced or the poll interval passes.
-                        await _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
+                        var pending = wake;
+                        wake = null;
+                        await pending;
+                    }
+                    else if (wake.IsCompleted)
+                    {
+                        // Already signaled (or timed out) while the batch was full: listen afresh next time.
+                        _ = wake.Exception;
+                        wake = null;
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {
+                    if (wake is { IsCompleted: true })
+                    {
+                        _ = wake.Exception;
+                        wake = null;
+                    }
+
                     errorDelay = NextErrorDelay(errorDelay);
                     ServerLog.FetchFailed(_logger, ex, errorDelay);
                     await Task.Delay(errorDelay, _time, stopping);

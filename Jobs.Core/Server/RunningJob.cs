@@ -118,7 +118,11 @@ internal sealed class RunningJob : IDisposable
     {
         lock (_lock)
         {
-            _cts.Dispose();
+            // A job abandoned on shutdown (it ignored its token) may still be using the source.
+            if (JobId is null)
+            {
+                _cts.Dispose();
+            }
         }
     }
 }

@@ -44,6 +44,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "Storing the outcome of {Count} jobs failed; retrying in {Delay}")]
     public static partial void CompletionFailed(ILogger logger, Exception exception, int count, TimeSpan delay);
 
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Server {ServerId} could not create the background processes registered in DI; it runs without them")]
+    public static partial void ProcessResolutionFailed(ILogger logger, Exception exception, string serverId);
+
     [LoggerMessage(EventId = 2020, Level = LogLevel.Debug, Message = "Job {JobId} ({Method}) started")]
     public static partial void JobStarted(ILogger logger, string jobId, Job method);
 

@@ -44,9 +44,10 @@ CREATE INDEX job_parent_ix ON {{schema}}.job (parent_id) WHERE parent_id IS NOT 
 CREATE INDEX job_recurring_ix ON {{schema}}.job (recurring_job_id, id DESC) WHERE recurring_job_id IS NOT NULL;
 CREATE INDEX job_created_ix ON {{schema}}.job (created_at);
 -- Search: text in the arguments. (A second trigram index on type/method doubled the cost of bulk
--- inserts; method search goes through job_method_ix instead.)
+-- inserts.) Jobs of one task, newest first, and the few distinct (type, method) pairs (loose index scan)
+-- come from job_task_ix: search type/method names among those pairs, then page by id.
 CREATE INDEX job_arguments_trgm_ix ON {{schema}}.job USING gin (arguments gin_trgm_ops);
-CREATE INDEX job_method_ix ON {{schema}}.job (method, type);
+CREATE INDEX job_task_ix ON {{schema}}.job (type, method, id DESC);
 
 -- Every state a job entered, with why and when. Deleted with the job on expiration.
 CREATE TABLE {{schema}}.job_history (
@@ -64,6 +65,7 @@ CREATE INDEX job_history_job_ix ON {{schema}}.job_history (job_id, id);
 -- A value is sum(counter_total.value) + sum(counter.value) for its key. Keys:
 --   state:<State>                       jobs currently in the state (e.g. state:Enqueued)
 --   queue:<queue>                       jobs currently Enqueued in the queue
+--   retries                             jobs currently Scheduled with retry_count > 0 (waiting for a retry)
 --   stats:succeeded / stats:failed      all-time totals
 --   stats:succeeded:hour:YYYY-MM-DDTHH  per UTC hour (also stats:failed:hour:…)
 --   stats:succeeded:day:YYYY-MM-DD      per UTC day  (also stats:failed:day:…)

@@ -141,6 +141,70 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
+    public async Task FetchNextOnAsync_ReturnsJobsAnEarlierAttemptClaimed_WhenRetryingAfterALostAnswer()
+    {
+        var storage = CreateSut();
+        var ids = await storage.CreateJobsAsync([NewJob("q1"), NewJob("q1"), NewJob("q1")], CancellationToken.None);
+        var request = new FetchRequest(["q1"], 2, "s1");
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var lost = await storage.FetchNextOnAsync(connection, request with { Count = 1 }, at, isRetry: false, CancellationToken.None);
+        var retried = await storage.FetchNextOnAsync(connection, request, at, isRetry: true, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(lost.Select(f => f.Id), Is.EqualTo(new[] { ids[0] }));
+            Assert.That(retried.Select(f => f.Id), Is.EqualTo(new[] { ids[0], ids[1] }));
+        });
+    }
+
+    [Test]
+    public async Task ChangeStatesOnAsync_ReportsApplied_WhenRetryingAChangeAnEarlierAttemptCommitted()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        var changes = new[] { new StateChange(id, new DeletedState()) { ExpectedStates = [EnqueuedState.StateName] } };
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var first = await storage.ChangeStatesOnAsync(connection, changes, [0], at, isRetry: false, CancellationToken.None);
+        var retry = await storage.ChangeStatesOnAsync(connection, changes, [0], at, isRetry: true, CancellationToken.None);
+        var plain = await storage.ChangeStatesOnAsync(connection, changes, [0], at.AddSeconds(1), isRetry: false, CancellationToken.None);
+        var details = await storage.Monitoring.GetJobDetailsAsync(id, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo(new[] { 0 }));
+            Assert.That(retry, Is.EqualTo(new[] { 0 }));
+            Assert.That(plain, Is.Empty);
+            Assert.That(details!.History, Has.Count.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task FindCreatedJobsAsync_FindsJobsOfAnEarlierAttempt_OnlyWhenAllOfThemWereCreated()
+    {
+        var storage = CreateSut();
+        await storage.InitializeAsync(CancellationToken.None);
+        var jobs = new[] { new NewJob(Invocation("x"), "q1", new EnqueuedState()), new NewJob(Invocation("y"), "q1", new EnqueuedState()) };
+        var at = DateTimeOffset.UtcNow;
+        await using var connection = await storage.DataSource.OpenConnectionAsync();
+
+        var before = await storage.FindCreatedJobsAsync(connection, jobs, at, CancellationToken.None);
+        var ids = await storage.CreateJobsOnAsync(connection, null, jobs, null, CancellationToken.None, at);
+        var after = await storage.FindCreatedJobsAsync(connection, jobs, at, CancellationToken.None);
+        var other = await storage.FindCreatedJobsAsync(connection, [jobs[1], jobs[0]], at, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.Null);
+            Assert.That(after, Is.EqualTo(ids));
+            Assert.That(other, Is.Null);
+        });
+    }
+
+    [Test]
     public async Task GetJobAsync_ReturnsNull_WhenIdIsNotNumeric()
     {
         var storage = CreateSut();
@@ -220,6 +284,34 @@ public sealed class PostgreSqlJobStorageTests
             Assert.That(moved, Is.EqualTo(1));
             Assert.That(fetched.Select(f => f.Id), Is.EqualTo(new[] { due }));
             Assert.That((await storage.GetJobAsync(later, CancellationToken.None))!.StateName, Is.EqualTo(ScheduledState.StateName));
+        });
+    }
+
+    [Test]
+    public async Task EnqueueDueScheduledJobsAsync_MovesEachJobOnce_WhenSchedulersRunConcurrently()
+    {
+        var storage = CreateSut();
+        var now = DateTimeOffset.UtcNow;
+        await storage.CreateJobsAsync(Enumerable.Range(0, 100).Select(i => NewJob("q1", new ScheduledState(now.AddSeconds(-i)))).ToArray(), CancellationToken.None);
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var total = 0;
+            int batch;
+            while ((batch = await storage.EnqueueDueScheduledJobsAsync(now, 7, CancellationToken.None)) > 0)
+            {
+                total += batch;
+            }
+
+            return total;
+        })));
+        var stats = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(moved.Sum(), Is.EqualTo(100));
+            Assert.That(stats.Enqueued, Is.EqualTo(100));
+            Assert.That(stats.Scheduled, Is.Zero);
         });
     }
 
@@ -657,6 +749,52 @@ public sealed class PostgreSqlJobStorageTests
             Assert.That(stats.Scheduled, Is.EqualTo(1));
             Assert.That(queues.Single().Length, Is.EqualTo(3));
             Assert.That(queues.Single().FirstJobs, Has.Count.EqualTo(3));
+        });
+    }
+
+    [Test]
+    public async Task GetStatisticsAsync_CountsRetries_UntilTheRetryIsEnqueued()
+    {
+        var storage = CreateSut();
+        var id = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        await storage.ChangeStatesAsync(
+            [new StateChange(id, new ScheduledState(now.AddSeconds(-1), "Retry attempt 1 of 10")) { RetryCount = 1 }],
+            CancellationToken.None);
+
+        var waiting = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+        var retries = await storage.Monitoring.GetRetriesAsync(0, 10, CancellationToken.None);
+        await storage.EnqueueDueScheduledJobsAsync(now, 10, CancellationToken.None);
+        var enqueued = await storage.Monitoring.GetStatisticsAsync(CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(waiting.Retries, Is.EqualTo(1));
+            Assert.That(retries.Select(r => r.Id), Is.EqualTo(new[] { id }));
+            Assert.That(enqueued.Retries, Is.Zero);
+            Assert.That(enqueued.Enqueued, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task SearchJobsAsync_FindsJobsByIdMethodAndArgumentText()
+    {
+        var storage = CreateSut();
+        var ids = await storage.CreateJobsAsync(
+            [new NewJob(Invocation("invoice-4711"), "q1", new EnqueuedState()), new NewJob(Invocation("other"), "q1", new EnqueuedState())],
+            CancellationToken.None);
+
+        var byArgument = await storage.Monitoring.SearchJobsAsync("invoice-47", 10, CancellationToken.None);
+        var byMethod = await storage.Monitoring.SearchJobsAsync("SampleJobs.Ru", 10, CancellationToken.None);
+        var byId = await storage.Monitoring.SearchJobsAsync(ids[1], 10, CancellationToken.None);
+        var none = await storage.Monitoring.SearchJobsAsync("no such text", 10, CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byArgument.Select(j => j.Id), Is.EqualTo(new[] { ids[0] }));
+            Assert.That(byMethod.Select(j => j.Id), Is.EqualTo(new[] { ids[1], ids[0] }));
+            Assert.That(byId.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
+            Assert.That(none, Is.Empty);
         });
     }
 

@@ -411,6 +411,20 @@ public sealed class PostgreSqlMonitoringApiTests
         Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[4], ids[3], ids[2], ids[0] }));
     }
 
+    [TestCase(10_000)]
+    [TestCase(0)]
+    public async Task SearchJobsAsync_KeepsNewerArgumentMatches_WhenNameMatchesFillThePage(int recentWindow)
+    {
+        var ids = await _storage.CreateJobsAsync(
+            [Email("reporttask-fan@x.org", "emails"), Report(1), Report(2), Email("reporttask-fan@y.org", "emails"), Report(3)],
+            _ct);
+        SetSearchWindow(recentWindow);
+
+        var found = await Monitoring.SearchJobsAsync("ReportTask", 3, _ct);
+
+        Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[4], ids[3], ids[2] }));
+    }
+
     [Test]
     public async Task SearchJobsAsync_FindsOnlyOlderJobsHoldingTheWholeTerm_WhenItsWordsAreCommon()
     {

@@ -334,6 +334,23 @@ public sealed class BackgroundJobServerTests : ServerTestBase
     }
 
     [Test]
+    public async Task Complete_StoresOutcomeOnceStorageIsBack_WhenStorageWasAwayWhenJobEnded()
+    {
+        var flaky = new FlakyJobStorage(Storage, failures: 0);
+        await StartServerAsync(storage: flaky);
+        var id = await Client.EnqueueAsync<ProbeJob>(j => j.RunAsync("ends during outage"));
+        await WaitAsync(Probe.Started);
+
+        flaky.Break();
+        Probe.Gate.SetResult();
+        await WaitAsync(Probe.Finished);
+        await WaitAsync(flaky.Failures, times: 10);
+        flaky.Restore();
+
+        await WaitForStateAsync(id, SucceededState.StateName);
+    }
+
+    [Test]
     public async Task Start_RetriesUntilStorageAnswers_WhenStorageIsAwayAtStart()
     {
         var flaky = new FlakyJobStorage(Storage, failures: 3);

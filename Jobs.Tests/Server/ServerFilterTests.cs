@@ -37,6 +37,36 @@ public sealed class ServerFilterTests : ServerTestBase
     }
 
     [Test]
+    public async Task JobTimeout_FailsAttempt_WhenPlacedOnTheClass()
+    {
+        await StartServerAsync();
+
+        var id = await Client.EnqueueAsync<SlowClassJob>(j => j.WaitAsync(CancellationToken.None));
+
+        var details = await WaitForStateAsync(id, FailedState.StateName);
+        Assert.That(details.Summary.StateData["ExceptionMessage"], Is.EqualTo("Job exceeded its timeout of 00:00:01"));
+    }
+
+    [Test]
+    public async Task DisableConcurrentExecution_RunsJobsOneAtATime_WhenPlacedOnTheClass()
+    {
+        await StartServerAsync(o => o.WorkerCount = 3);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await Client.EnqueueAsync<ExclusiveClassJob>(j => j.RunAsync()));
+        }
+
+        foreach (var id in ids)
+        {
+            await WaitForStateAsync(id, SucceededState.StateName);
+        }
+
+        Assert.That(Probe.MaxConcurrent, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task JobTimeout_LetsJobSucceed_WhenItEndsInTime()
     {
         await StartServerAsync();

@@ -99,12 +99,15 @@ public abstract class ServerTestBase
     }
 
     /// <summary>Waits (polling the storage) until the job is in the state; returns its details.</summary>
-    protected async Task<JobDetails> WaitForStateAsync(string jobId, string state)
+    protected Task<JobDetails> WaitForStateAsync(string jobId, string state) => WaitForStateAsync(Storage, jobId, state);
+
+    /// <summary>Waits (polling the given storage) until the job is in the state; returns its details.</summary>
+    protected static async Task<JobDetails> WaitForStateAsync(IJobStorage storage, string jobId, string state)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (true)
         {
-            var details = await Storage.Monitoring.GetJobDetailsAsync(jobId, CancellationToken.None);
+            var details = await storage.Monitoring.GetJobDetailsAsync(jobId, CancellationToken.None);
             if (details?.Summary.StateName == state)
             {
                 return details;

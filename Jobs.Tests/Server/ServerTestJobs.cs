@@ -142,3 +142,32 @@ public sealed class ScopedJob(ScopedResource resource, ServerProbe probe)
         probe.Finished.Release();
     }
 }
+
+/// <summary>Filters on the class apply to every method.</summary>
+[JobTimeout(1)]
+[AutomaticRetry(Attempts = 0)]
+public sealed class SlowClassJob(ServerProbe probe)
+{
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        probe.Started.Release();
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+}
+
+[DisableConcurrentExecution(30)]
+public sealed class ExclusiveClassJob(ServerProbe probe)
+{
+    public async Task RunAsync()
+    {
+        probe.Enter();
+        try
+        {
+            await Task.Delay(100);
+        }
+        finally
+        {
+            probe.Leave();
+        }
+    }
+}
