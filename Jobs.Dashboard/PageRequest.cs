@@ -10,7 +10,7 @@ internal readonly record struct PageRequest(int Page, int Size)
     public const int MaxPageSize = 500;
 
     /// <summary>Keeps deep paging cheap: skip beyond this many rows is refused.</summary>
-    public const int MaxSkip = 1_000_000;
+    public const int MaxSkip = 100_000;
 
     public int Skip => (Page - 1) * Size;
 

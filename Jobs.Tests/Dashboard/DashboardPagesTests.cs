@@ -88,6 +88,7 @@ public sealed class DashboardPagesTests
     [TestCase("size=0", "page size")]
     [TestCase("size=100000", "page size")]
     [TestCase("page=99999999&size=500", "too far")]
+    [TestCase("page=5002&size=20", "too far")]
     public async Task List_ReturnsAClear400_WhenPagingIsMalformed(string query, string expected)
     {
         var response = await _host.Client.GetAsync("/jobs/failed?" + query);
