@@ -96,7 +96,7 @@ internal static class JobTable
         {
             FailedState.StateName => Get(data, "ExceptionType") is { } type ? type + ": " + Get(data, "ExceptionMessage") : job.StateReason,
             ScheduledState.StateName when Get(data, "EnqueueAt") is { } at && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var due) =>
-                "runs " + Format.Relative(due, now) + (job.RetryCount > 0 ? $" (retry {job.RetryCount})" : string.Empty),
+                "runs " + Format.Relative(due, now) + (job.RetryCount > 0 ? $" · {job.StateReason}" : string.Empty),
             ProcessingState.StateName => "on " + Get(data, "ServerId"),
             SucceededState.StateName when Get(data, "PerformanceDuration") is { } ms && long.TryParse(ms, out var duration) =>
                 "took " + Format.Duration(TimeSpan.FromMilliseconds(duration)),

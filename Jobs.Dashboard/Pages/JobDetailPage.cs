@@ -69,12 +69,14 @@ internal static class JobDetailPage
         body.Append($"</dl>");
 
         var failure = details.History.FirstOrDefault(h => h.StateName == FailedState.StateName);
-        if (job.StateName == FailedState.StateName && failure is not null)
+        if (failure is not null)
         {
+            // The current failure in full; an earlier one (the job was retried since) folded away.
+            var current = job.StateName == FailedState.StateName;
             body.Append($"""
-                <h2>Exception</h2>
+                <h2>{(current ? "Exception" : "Last exception")}</h2>
                 <p><b>{Get(failure.Data, "ExceptionType")}</b>: {Get(failure.Data, "ExceptionMessage")}</p>
-                <pre>{Get(failure.Data, "ExceptionDetails")}</pre>
+                <details{(current ? new RawHtml(" open") : RawHtml.Empty)}><summary>Stack trace</summary><pre>{Get(failure.Data, "ExceptionDetails")}</pre></details>
                 """);
         }
 

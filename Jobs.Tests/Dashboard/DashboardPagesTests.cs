@@ -57,6 +57,18 @@ public sealed class DashboardPagesTests
     }
 
     [Test]
+    public async Task JobDetail_ShowsTheLastException_WhenTheFailedJobWasRequeued()
+    {
+        var id = await _host.CreateFailedAsync("again", "Timeout talking to the bank");
+        await _host.Jobs.RequeueAsync(id);
+
+        var html = await _host.Client.GetStringAsync($"/jobs/job/{id}");
+
+        Assert.That(html, Does.Contain("Last exception"));
+        Assert.That(html, Does.Contain("Timeout talking to the bank"));
+    }
+
+    [Test]
     public async Task JobDetail_EncodesArgumentsAndExceptions_WhenTheyContainMarkup()
     {
         var id = await _host.CreateFailedAsync("<script>alert(1)</script>", "<img src=x onerror=alert(2)>");
