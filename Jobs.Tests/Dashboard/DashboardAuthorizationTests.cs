@@ -1,5 +1,6 @@
 using System.Net;
 using Jobs.States;
+using Microsoft.AspNetCore.Builder;
 
 namespace Jobs.Tests.Dashboard;
 
@@ -153,6 +154,22 @@ public sealed class DashboardAuthorizationTests
         var response = await host.Client.GetAsync("/jobs/");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task RequireAuthorization_ChainsOnTheDashboard_WhenTheHostAddsIt()
+    {
+        await using var host = await DashboardTestHost.StartAsync(withAuthentication: true, conventions: d => d.RequireAuthorization("JobsAdmin"));
+
+        var anonymous = await host.Client.GetAsync("/jobs/");
+        var asset = await host.Client.GetAsync("/jobs/assets/dashboard.css");
+        host.Client.DefaultRequestHeaders.Add("X-Test-User", "ada");
+        host.Client.DefaultRequestHeaders.Add("X-Test-Roles", "admin");
+        var admin = await host.Client.GetAsync("/jobs/");
+
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(asset.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(admin.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     private static Task<DashboardTestHost> StartWithPoliciesAsync() =>

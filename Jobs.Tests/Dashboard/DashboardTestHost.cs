@@ -43,7 +43,8 @@ internal sealed partial class DashboardTestHost : IAsyncDisposable
         Action<JobsDashboardOptions>? configure = null,
         string? remoteAddress = "127.0.0.1",
         bool withAuthentication = false,
-        string? postgreSqlSchema = null)
+        string? postgreSqlSchema = null,
+        Action<IEndpointConventionBuilder>? conventions = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -86,7 +87,8 @@ internal sealed partial class DashboardTestHost : IAsyncDisposable
             app.UseAuthorization();
         }
 
-        app.MapJobsDashboard("/jobs");
+        var dashboard = app.MapJobsDashboard("/jobs");
+        conventions?.Invoke(dashboard);
         await app.Services.GetRequiredService<IJobStorage>().InitializeAsync(CancellationToken.None);
         await app.StartAsync();
 
