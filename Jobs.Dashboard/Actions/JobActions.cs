@@ -51,22 +51,44 @@ internal static class JobActions
             return ActionOutcome.BadRequest($"Only scheduled or awaiting jobs can be enqueued now, not {expected} jobs: nothing was changed.");
         }
 
-        var client = context.Http.RequestServices.GetRequiredService<IBackgroundJobClient>();
+        // One read per job for the compare-and-set source, then every change through the state machine in one batch
+        // (Hangfire changes bulk selections one job at a time: its issue #1871).
         var done = new List<string>();
         var problems = new List<string>();
         var notFound = 0;
+        var requests = new List<StateChangeRequest>();
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            var (changed, problem, missing) = await ChangeOneAsync(context, client, kind, id, expected);
-            if (changed)
+            var current = await context.Storage.GetJobAsync(id, context.Aborted);
+            var problem = current is null ? "it does not exist." : Refusal(kind, expected ?? current.StateName, current.StateName);
+            if (problem is not null)
+            {
+                problems.Add($"Job {id} was not {Verb(kind)}: {problem}");
+                notFound += current is null ? 1 : 0;
+                continue;
+            }
+
+            requests.Add(new StateChangeRequest(id, current!.Invocation, Load(current), current.StateName, NewState(kind), [current.StateName], current.RetryCount));
+        }
+
+        var changer = context.Http.RequestServices.GetRequiredService<BackgroundJobStateChanger>();
+        var applied = requests.Count == 0 ? [] : await changer.ChangeStatesAsync(requests, context.Aborted);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var id = requests[i].JobId;
+            if (applied[i])
             {
                 done.Add(id);
+                continue;
             }
-            else
-            {
-                problems.Add(problem!);
-                notFound += missing ? 1 : 0;
-            }
+
+            var now = await context.Storage.GetJobAsync(id, context.Aborted);
+            notFound += now is null ? 1 : 0;
+            problems.Add(now is null
+                ? $"Job {id} was not {Verb(kind)}: it no longer exists."
+                : now.StateName != requests[i].CurrentState
+                    ? $"Job {id} was not {Verb(kind)}: it is now {now.StateName}."
+                    : $"Job {id} was not {Verb(kind)}: a state filter kept it {now.StateName}.");
         }
 
         var verb = Verb(kind);
@@ -86,48 +108,41 @@ internal static class JobActions
         return done.Count > 0 ? ActionOutcome.Done(message) : ActionOutcome.Conflict(message);
     }
 
-    private static async Task<(bool Changed, string? Problem, bool Missing)> ChangeOneAsync(
-        DashboardContext context, IBackgroundJobClient client, Kind kind, string id, string? expected)
+    /// <summary>Why the job cannot take this action from the state it is in, or null when it can.</summary>
+    private static string? Refusal(Kind kind, string expected, string current)
     {
-        var current = await context.Storage.GetJobAsync(id, context.Aborted);
-        if (current is null)
+        if (expected != current)
         {
-            return (false, $"Job {id} was not {Verb(kind)}: it does not exist.", true);
+            return $"it is now {current}.";
         }
 
-        var from = expected ?? current.StateName;
-        if (from != current.StateName)
+        if (kind == Kind.Delete && current == DeletedState.StateName)
         {
-            return (false, $"Job {id} was not {Verb(kind)}: it is now {current.StateName}.", false);
+            return "it is already Deleted.";
         }
 
-        if (kind == Kind.Delete && from == DeletedState.StateName)
-        {
-            return (false, $"Job {id} was not {Verb(kind)}: it is already Deleted.", false);
-        }
+        return kind == Kind.EnqueueNow && current is not (ScheduledState.StateName or AwaitingState.StateName)
+            ? $"it is {current}, not Scheduled or Awaiting."
+            : null;
+    }
 
-        if (kind == Kind.EnqueueNow && from is not (ScheduledState.StateName or AwaitingState.StateName))
-        {
-            return (false, $"Job {id} was not {Verb(kind)}: it is {from}, not Scheduled or Awaiting.", false);
-        }
+    private static IState NewState(Kind kind) => kind switch
+    {
+        Kind.Delete => new DeletedState("Deleted from the dashboard"),
+        Kind.EnqueueNow => new EnqueuedState(reason: "Enqueued now from the dashboard"),
+        _ => new EnqueuedState(reason: "Requeued from the dashboard"),
+    };
 
-        IState state = kind switch
+    private static Job? Load(Storage.StoredJob stored)
+    {
+        try
         {
-            Kind.Delete => new DeletedState("Deleted from the dashboard"),
-            Kind.EnqueueNow => new EnqueuedState(reason: "Enqueued now from the dashboard"),
-            _ => new EnqueuedState(reason: "Requeued from the dashboard"),
-        };
-        if (await client.ChangeStateAsync(id, state, from, context.Aborted))
-        {
-            return (true, null, false);
+            return stored.Invocation.Deserialize();
         }
-
-        var now = await context.Storage.GetJobAsync(id, context.Aborted);
-        return now is null
-            ? (false, $"Job {id} was not {Verb(kind)}: it no longer exists.", true)
-            : now.StateName != from
-                ? (false, $"Job {id} was not {Verb(kind)}: it is now {now.StateName}.", false)
-                : (false, $"Job {id} was not {Verb(kind)}: a state filter kept it {now.StateName}.", false);
+        catch (Common.JobLoadException)
+        {
+            return null; // a job whose code is gone can still be deleted or requeued
+        }
     }
 
     private static string Verb(Kind kind) => kind switch
