@@ -9,6 +9,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Dashboard;
@@ -109,6 +111,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
             var access = await DashboardAuthorizer.GetAccessAsync(http, mount.Options);
             if (access != DashboardAccess.Admin)
             {
+                Refused(http, pattern, access.ToString());
                 await RefuseAsync(http, mount, access == DashboardAccess.Viewer ? DashboardAccess.Forbidden : access, json: false);
                 return;
             }
@@ -116,6 +119,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
             var context = new DashboardContext(http, mount, access);
             if (!await IsAntiforgeryValidAsync(http))
             {
+                Refused(http, pattern, "antiforgery token missing or invalid");
                 await DashboardLayout.WriteMessageAsync(context, StatusCodes.Status400BadRequest, "Form expired",
                     "The form was not sent by this dashboard or has expired, so nothing was changed. Go back, reload the page and try again.");
                 return;
@@ -129,6 +133,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
 
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             var outcome = await act(context, form);
+            Done(http, pattern, outcome);
             new FlashMessage(outcome.Message, !outcome.Changed).Store(context);
             http.Response.StatusCode = StatusCodes.Status303SeeOther;
             http.Response.Headers.Location = SafeReturnUrl(context, form["returnUrl"]);
@@ -155,19 +160,33 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
             var access = await DashboardAuthorizer.GetAccessAsync(http, mount.Options);
             if (access != DashboardAccess.Admin)
             {
+                Refused(http, pattern, access.ToString());
                 await RefuseAsync(http, mount, access == DashboardAccess.Viewer ? DashboardAccess.Forbidden : access, json: true);
                 return;
             }
 
             if (!await IsAntiforgeryValidAsync(http))
             {
+                Refused(http, pattern, "antiforgery token missing or invalid");
                 await DashboardApi.Problem(StatusCodes.Status400BadRequest, "The antiforgery token is missing or invalid (get one from api/antiforgery): nothing was changed.").ExecuteAsync(http);
                 return;
             }
 
             var outcome = await act(new DashboardContext(http, mount, access));
+            Done(http, pattern, outcome);
             await DashboardApi.Outcome(outcome).ExecuteAsync(http);
         });
+
+    private static void Done(HttpContext http, string action, ActionOutcome outcome) =>
+        Log.ActionDone(Logger(http), action, UserName(http), http.Connection.RemoteIpAddress?.ToString(), outcome.Message);
+
+    private static void Refused(HttpContext http, string action, string reason) =>
+        Log.ActionRefused(Logger(http), action, UserName(http), http.Connection.RemoteIpAddress?.ToString(), reason);
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger("Jobs.Dashboard") ?? NullLogger.Instance;
+
+    private static string UserName(HttpContext http) => http.User.Identity?.Name ?? "anonymous";
 
     private static async Task<bool> IsAntiforgeryValidAsync(HttpContext http)
     {

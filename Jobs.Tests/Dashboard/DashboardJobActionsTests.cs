@@ -100,6 +100,26 @@ public sealed class DashboardJobActionsTests
     }
 
     [Test]
+    public async Task Requeue_ChangesNothing_WhenMoreJobsThanTheLimitAreSelected()
+    {
+        var id = await _host.CreateFailedAsync();
+        var fields = Enumerable.Range(1, 501).Select(i => ("ids", i == 1 ? id : (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+        var response = await _host.PostFormAsync("/jobs/actions/jobs/requeue", fields);
+
+        Assert.That(await _host.FlashAfterAsync(response), Does.StartWith("At most 500 jobs can be changed at once"));
+        Assert.That(await _host.StateOfAsync(id), Is.EqualTo(FailedState.StateName));
+    }
+
+    [Test]
+    public async Task Requeue_ReportsNoSelection_WhenNothingIsTicked()
+    {
+        var response = await _host.PostFormAsync("/jobs/actions/jobs/requeue", ("expected", "Failed"));
+
+        Assert.That(await _host.FlashAfterAsync(response), Is.EqualTo("No job was selected: nothing was changed."));
+    }
+
+    [Test]
     public async Task Requeue_ReportsThatTheJobDoesNotExist_WhenTheIdIsUnknown()
     {
         var response = await _host.PostFormAsync("/jobs/actions/jobs/requeue", ("id", "987654"));
