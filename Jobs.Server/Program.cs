@@ -1,8 +1,10 @@
+using Jobs.Dashboard;
 using Jobs.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 var tasksSwitchedOff = JobsHostConfiguration.ApplyDefaults(builder.Configuration);
 var storage = builder.Services.AddJobsHost(builder.Configuration);
+builder.Services.AddJobsDashboard(builder.Configuration);
 
 var app = builder.Build();
 if (storage == JobsStorageKind.InMemory)
@@ -20,4 +22,10 @@ foreach (var taskId in tasksSwitchedOff)
 }
 
 app.MapJobsStatus();
+
+// Local requests only unless Jobs:Dashboard names policies or roles (see appsettings.json).
+app.MapJobsDashboard("/jobs");
 await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
