@@ -2,7 +2,7 @@ using Jobs.Storage;
 
 namespace Jobs.Server;
 
-/// <summary>A small JSON status of the server and its storage until the dashboard is mounted.</summary>
+/// <summary>A small JSON status of the server and its storage at <c>/status</c>, for scripts; <c>/</c> leads to the dashboard.</summary>
 public static class JobsStatusEndpoints
 {
     public static IEndpointRouteBuilder MapJobsStatus(this IEndpointRouteBuilder endpoints)
@@ -20,7 +20,7 @@ public static class JobsStatusEndpoints
                 recurring = recurring.Select(r => new { r.Id, r.Cron, r.TimeZoneId, r.Queue, r.Paused, r.NextExecution, r.LastExecution, r.LastJobId, r.LastJobState }),
             });
         });
-        endpoints.MapGet("/", () => Results.Redirect("/status"));
+        endpoints.MapGet("/", () => Results.Redirect("/jobs"));
         return endpoints;
     }
 }
