@@ -85,7 +85,7 @@ internal sealed class AlertEmailFilter : IApplyStateFilter
         var alert = new FailureAlert(
             context.JobId,
             task,
-            $"{context.Invocation.Type}.{context.Invocation.Method}({string.Join(", ", context.Invocation.ParameterTypes.Select(TypeNames.ShortName))})",
+            $"{TypeName(context)}.{context.Invocation.Method}({string.Join(", ", context.Invocation.ParameterTypes.Select(TypeNames.ShortName))})",
             stored?.RecurringJobId,
             stored?.Queue ?? EnqueuedState.DefaultQueue,
             context.Invocation.Arguments,
@@ -108,6 +108,9 @@ internal sealed class AlertEmailFilter : IApplyStateFilter
         IState state = at is { } time ? new ScheduledState(time, "Alert digest at the end of the window") : new EnqueuedState(options.Queue);
         return client.CreateAsync(job, state, CancellationToken.None);
     }
+
+    private static string TypeName(ApplyStateContext context) =>
+        context.Job?.Type.FullName ?? context.Invocation.Type;
 
     private static bool IsAlertJob(InvocationData invocation) =>
         invocation.Type == AlertJobTypeName;
