@@ -2,6 +2,8 @@ using Jobs.Server;
 using Jobs.Server.Alerts;
 using Jobs.States;
 using Jobs.Storage;
+using Jobs.Tasks;
+using Jobs.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +20,7 @@ public sealed class AlertEmailEndToEndTests
 
     private SmtpTestServer _smtp = null!;
     private IHost? _host;
+    private string? _schema;
 
     [SetUp]
     public void SetUp() => _smtp = new SmtpTestServer();
@@ -32,6 +35,10 @@ public sealed class AlertEmailEndToEndTests
         }
 
         await _smtp.DisposeAsync();
+        if (_schema is not null)
+        {
+            await PostgreSqlTestDatabase.DropSchemaAsync(_schema);
+        }
     }
 
     [Test]
@@ -82,6 +89,40 @@ public sealed class AlertEmailEndToEndTests
     }
 
     [Test]
+    public async Task FurtherFailuresInTheWindow_ArriveAsOneDigest_OnPostgreSql()
+    {
+        var connectionString = TestDatabase.ConnectionString;
+        _schema = PostgreSqlTestDatabase.NewSchemaName();
+        await _smtp.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Jobs"] = connectionString,
+            ["Jobs:PostgreSql:SchemaName"] = _schema,
+            ["Alerts:Email:Window"] = "00:00:10",
+        };
+        foreach (var task in RecurringTaskCatalog.FromAssembly(configuration: null).Definitions)
+        {
+            settings[$"{RecurringTaskCatalog.ConfigurationSection}:{task.Id}:Enabled"] = "false";
+        }
+
+        await StartHostAsync(settings);
+        var client = _host!.Services.GetRequiredService<IBackgroundJobClient>();
+        var storage = _host.Services.GetRequiredService<IJobStorage>();
+
+        var first = await client.EnqueueAsync<FinallyFailingJob>(j => j.RunOnce(1));
+        await WaitForStateAsync(storage, first, FailedState.StateName);
+        var second = await client.EnqueueAsync<FinallyFailingJob>(j => j.RunOnce(2));
+        var third = await client.EnqueueAsync<FinallyFailingJob>(j => j.RunOnce(3));
+
+        var digest = await _smtp.WaitForMessageAsync(m => m.Subject.Contains("more failure", StringComparison.Ordinal), "digest e-mail");
+        Assert.That(digest.Subject, Is.EqualTo("[Jobs] 2 more failures of FinallyFailingJob.RunOnce"));
+        Assert.That(digest.Text, Does.Contain($"job {second} ").And.Contain($"job {third} ").And.Contain("Order 3 could not be shipped"));
+        Assert.That(digest.Html, Does.Contain($"{Dashboard}/job/{second}"));
+        var failures = _smtp.Messages().Where(m => m.Subject.StartsWith("[Jobs] Failed:", StringComparison.Ordinal)).ToList();
+        Assert.That(failures.Select(m => m.Subject), Is.EqualTo(new[] { $"[Jobs] Failed: FinallyFailingJob.RunOnce (job {first})" }));
+    }
+
+    [Test]
     public async Task SendTestEmailAsync_DeliversTheTestEmail()
     {
         await _smtp.StartAsync();
@@ -94,10 +135,10 @@ public sealed class AlertEmailEndToEndTests
         Assert.That(mail.Html, Does.Contain("<p>This is a test e-mail"));
     }
 
-    private async Task StartHostAsync()
+    private async Task StartHostAsync(Dictionary<string, string?>? more = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Jobs:Server:ServerName"] = "alerts-e2e",
             ["Jobs:Server:WorkerCount"] = "2",
@@ -117,7 +158,13 @@ public sealed class AlertEmailEndToEndTests
             ["Alerts:Email:SendRetryDelay"] = "00:00:00.100",
             ["Alerts:Email:CircuitBreakDuration"] = "00:00:01",
             ["Alerts:Email:RetryDelaysInSeconds:0"] = "1",
-        });
+        };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
         if (Environment.GetEnvironmentVariable("JOBS_TEST_LOG") is not null)
         {
             builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
