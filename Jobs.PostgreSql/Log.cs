@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Requeued {Count} job(s) of removed server(s) {Servers}")]
     public static partial void RequeuedServerJobs(ILogger logger, int count, string servers);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Could not look for enqueued jobs before waiting; waiting for a notification")]
+    public static partial void EnqueuedCheckFailed(ILogger logger, Exception exception);
 }

@@ -20,23 +20,30 @@ internal sealed class PostgreSqlQueries
                    WITH ORDINALITY AS i(type, method, ptypes, args, queue, state, reason, data, scheduled_at, parent, copt, recurring_job_id, ord)
             ),
             parents AS MATERIALIZED (
+              -- = ANY (ARRAY(...)): the ids are collected once and looked up through the primary key, whatever
+              -- the planner believes of the input's size (an IN semi-join here was planned as a scan of every job).
               SELECT p.id, p.state FROM {{s}}.job p
-              WHERE p.id IN (SELECT parent_id FROM input WHERE parent_id IS NOT NULL)
+              WHERE p.id = ANY (ARRAY(SELECT parent_id FROM input WHERE parent_id IS NOT NULL))
               FOR SHARE
+            ),
+            -- A continuation whose parent does not exist is a bad call: nothing of the batch is written, the
+            -- missing parents are returned instead and the caller gets an ArgumentException.
+            missing AS MATERIALIZED (
+              SELECT i.ord, i.parent FROM input i
+              WHERE i.state = 'Awaiting' AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.id = i.parent_id)
             ),
             resolved AS MATERIALIZED (
               SELECT i.*,
                 CASE WHEN i.state <> 'Awaiting' THEN i.state
-                     WHEN p.id IS NULL THEN 'Deleted'
                      WHEN p.state = 'Succeeded' THEN 'Enqueued'
                      WHEN p.state = 'Deleted' THEN CASE WHEN i.copt = 1 THEN 'Enqueued' ELSE 'Deleted' END
                      ELSE 'Awaiting' END AS final_state,
                 CASE WHEN i.state <> 'Awaiting' THEN NULL
-                     WHEN p.id IS NULL THEN 'Parent job ' || i.parent || ' does not exist'
                      WHEN p.state = 'Succeeded' THEN 'Parent job ' || i.parent || ' already succeeded'
                      WHEN p.state = 'Deleted' THEN 'Parent job ' || i.parent || ' was already deleted'
                 END AS auto_reason
               FROM input i LEFT JOIN parents p ON p.id = i.parent_id
+              WHERE NOT EXISTS (SELECT 1 FROM missing)
             ),
             ins AS (
               INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
@@ -70,8 +77,15 @@ internal sealed class PostgreSqlQueries
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM ins WHERE new_state = 'Enqueued') x
             )
-            SELECT r.id, (SELECT count(*) FROM notified) FROM resolved r ORDER BY r.ord
+            SELECT x.id, x.missing_parent FROM (
+              SELECT r.ord, r.id, NULL::text AS missing_parent, (SELECT count(*) FROM notified) AS notified FROM resolved r
+              UNION ALL
+              SELECT m.ord, NULL, m.parent, 0 FROM missing m
+            ) x ORDER BY x.ord
             """;
+
+        // Run first in a batch (one implicit transaction): that transaction commits without waiting for the WAL flush.
+        RelaxCommit = "SELECT set_config('synchronous_commit', 'off', true)";
 
         FetchNext = $$"""
             WITH earlier AS MATERIALIZED (
@@ -86,8 +100,11 @@ internal sealed class PostgreSqlQueries
               FROM unnest(@queues::text[]) WITH ORDINALITY AS q(name, ord)
               CROSS JOIN LATERAL (
                 SELECT j.id FROM {{s}}.job j
-                WHERE j.state = 'Enqueued' AND j.queue = q.name
-                ORDER BY j.id
+                -- The queue as a range and the order as (queue, id): only job_enqueued_ix gives that order, so the
+                -- plan never walks the primary key past every finished job (with "queue = name ORDER BY id" it did,
+                -- whenever the statistics were taken while most jobs were Enqueued, e.g. during a backlog).
+                WHERE j.state = 'Enqueued' AND j.queue >= q.name AND j.queue <= q.name
+                ORDER BY j.queue, j.id
                 LIMIT @count
                 FOR UPDATE SKIP LOCKED
               ) c
@@ -116,10 +133,18 @@ internal sealed class PostgreSqlQueries
                                    @queue::text[], @scheduled::timestamptz[], @server::text[], @retry::integer[], @parent::text[], @copt::smallint[])
                    WITH ORDINALITY AS i(job_id, expected, expected_server, state, reason, data, queue, scheduled_at, server_id, retry_count, parent, copt, ord)
             ),
+            -- An Awaiting state whose parent does not exist is a bad call: nothing is applied, the parents are reported.
+            missing AS MATERIALIZED (
+              SELECT i.ord, i.parent FROM input i
+              WHERE i.state = 'Awaiting'
+                AND NOT EXISTS (SELECT 1 FROM {{s}}.job p
+                                WHERE p.id = CASE WHEN i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint END)
+            ),
             locked AS MATERIALIZED (
               SELECT j.id, j.state AS old_state, j.queue AS old_queue, j.retry_count AS old_retry, i.ord
               FROM {{s}}.job j JOIN input i ON i.job_id = j.id
-              WHERE (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
+              WHERE NOT EXISTS (SELECT 1 FROM missing)
+                AND (i.expected IS NULL OR j.state = ANY (string_to_array(i.expected, ',')))
                 AND (i.expected_server IS NULL OR (j.state = 'Processing' AND j.server_id = i.expected_server))
               ORDER BY j.id -- one lock order for every writer, so concurrent batches do not deadlock
               FOR UPDATE OF j
@@ -147,11 +172,13 @@ internal sealed class PostgreSqlQueries
             notified AS (
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
-            SELECT u.ord, (SELECT count(*) FROM notified) FROM upd u
+            SELECT u.ord, (SELECT count(*) FROM notified), NULL::text AS missing_parent FROM upd u
             UNION ALL
             -- On a retry: changes an earlier attempt of this very call committed (its answer was lost) count as applied.
-            SELECT i.ord, 0 FROM input i JOIN {{s}}.job j ON j.id = i.job_id
-            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now
+            SELECT i.ord, 0, NULL FROM input i JOIN {{s}}.job j ON j.id = i.job_id
+            WHERE @is_retry AND j.state = i.state AND j.state_changed_at = @now AND NOT EXISTS (SELECT 1 FROM missing)
+            UNION ALL
+            SELECT m.ord, 0, m.parent FROM missing m
             """;
 
         // A separate statement of the same batch (same transaction): its snapshot sees the parents'
@@ -162,8 +189,10 @@ internal sealed class PostgreSqlQueries
                      CASE WHEN p.state = 'Succeeded' OR c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
                      'Parent job ' || p.id || CASE WHEN p.state = 'Succeeded' THEN ' succeeded' ELSE ' was deleted' END,
                      1
-              FROM {{s}}.job p JOIN {{s}}.job c ON c.parent_id = p.id AND c.state = 'Awaiting'
-              WHERE p.id = ANY (@parents) AND p.state IN ('Succeeded', 'Deleted')
+              -- Driven from the children (job_parent_ix holds only continuations), so a batch of parents without
+              -- any costs one probe of a small index, never a scan of the finished jobs by state.
+              FROM {{s}}.job c JOIN {{s}}.job p ON p.id = c.parent_id
+              WHERE c.parent_id = ANY (@parents) AND c.state = 'Awaiting' AND p.state IN ('Succeeded', 'Deleted')
               UNION ALL
               SELECT c.id, CASE WHEN c.continuation_options = 1 THEN 'Enqueued' ELSE 'Deleted' END,
                      'Parent job ' || t.id || ' was deleted', t.depth + 1
@@ -193,6 +222,10 @@ internal sealed class PostgreSqlQueries
               SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM upd WHERE new_state = 'Enqueued') x
             )
             SELECT count(*), (SELECT count(*) FROM notified) FROM upd
+            """;
+
+        AnyEnqueued = $"""
+            SELECT EXISTS (SELECT 1 FROM {s}.job WHERE state = 'Enqueued' AND queue = ANY (@queues))
             """;
 
         FindCreatedJobs = $"""
@@ -345,11 +378,17 @@ internal sealed class PostgreSqlQueries
 
     public string FetchNext { get; }
 
+    /// <summary>Makes the current transaction commit without waiting for its WAL flush.</summary>
+    public string RelaxCommit { get; }
+
     public string ChangeStates { get; }
 
     public string ReleaseContinuations { get; }
 
     public string FindCreatedJobs { get; }
+
+    /// <summary>Whether any of @queues holds an Enqueued job (the partial fetch index answers it).</summary>
+    public string AnyEnqueued { get; }
 
     public string GetJob { get; }
 

@@ -1,3 +1,4 @@
+using Jobs.Dashboard;
 using Jobs.Server;
 using Jobs.Server.Alerts;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 var builder = WebApplication.CreateBuilder(args);
 var tasksSwitchedOff = JobsHostConfiguration.ApplyDefaults(builder.Configuration);
 var storage = builder.Services.AddJobsHost(builder.Configuration);
+builder.Services.AddJobsDashboard(builder.Configuration);
 
 var app = builder.Build();
 if (storage == JobsStorageKind.InMemory)
@@ -28,4 +30,10 @@ if (alerts.Enabled)
 }
 
 app.MapJobsStatus();
+
+// Local requests only unless Jobs:Dashboard names policies or roles (see appsettings.json).
+app.MapJobsDashboard("/jobs");
 await app.RunAsync();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -20,10 +20,14 @@ public interface IJobStorage : IAsyncDisposable
     /// next state straight away (Enqueued, or Deleted for an only-on-success continuation of a deleted parent).
     /// An <see cref="States.EnqueuedState"/> wakes servers listening on its queue once committed.
     /// A job with <see cref="NewJob.RecurringJobId"/> also becomes that recurring job's last run.
+    /// Bad calls fail at the caller and write nothing: an <see cref="States.AwaitingState"/> whose parent does not
+    /// exist (never existed, malformed id, or already expired) throws an <see cref="ArgumentException"/> naming the
+    /// parent; so does an invalid <see cref="NewJob.Queue"/> (see <see cref="States.QueueNames"/>).
     /// </remarks>
     Task<string> CreateJobAsync(NewJob job, CancellationToken cancellationToken);
 
     /// <summary>Writes many jobs in as few round trips as possible; ids in the order given.</summary>
+    /// <remarks>As <see cref="CreateJobAsync"/>; when one job is a bad call, none of them is written.</remarks>
     Task<IReadOnlyList<string>> CreateJobsAsync(IReadOnlyList<NewJob> jobs, CancellationToken cancellationToken);
 
     /// <summary>
@@ -43,7 +47,9 @@ public interface IJobStorage : IAsyncDisposable
     /// the wake-up), the time of a Scheduled state, the hourly and daily succeeded / failed counters,
     /// expiration of final states after the retention time, and continuations of a job that reaches a
     /// final state (Succeeded: all become Enqueued; Deleted: on-any-finished become Enqueued,
-    /// only-on-success become Deleted).
+    /// only-on-success become Deleted). An <see cref="States.AwaitingState"/> follows the rules of
+    /// <see cref="CreateJobAsync"/>: a parent that has already finished moves the job on at once, and a parent
+    /// that does not exist is a bad call (<see cref="ArgumentException"/> naming it; the batch is not applied).
     /// </remarks>
     Task<IReadOnlyList<bool>> ChangeStatesAsync(IReadOnlyList<StateChange> changes, CancellationToken cancellationToken);
 
@@ -54,6 +60,12 @@ public interface IJobStorage : IAsyncDisposable
     Task<int> EnqueueDueScheduledJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 
     /// <summary>Blocks until a job may be available in one of the queues (a notification) or the timeout passes.</summary>
+    /// <remarks>
+    /// Returns at once when one of the queues already holds an Enqueued job, so a job enqueued between the caller's
+    /// empty fetch and the start of the wait is never left waiting for the timeout. Spurious returns are allowed
+    /// (the caller fetches and waits again); a cancellation throws <see cref="OperationCanceledException"/>.
+    /// Disposing the storage ends every wait (it returns). Disposing twice is harmless.
+    /// </remarks>
     Task WaitForJobsAsync(IReadOnlyList<string> queues, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>Registers a server or refreshes its registration.</summary>

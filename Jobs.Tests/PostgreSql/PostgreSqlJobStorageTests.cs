@@ -352,22 +352,33 @@ public sealed class PostgreSqlJobStorageTests
     }
 
     [Test]
-    public async Task CreateJobAsync_WritesNextStateAtOnce_WhenParentAlreadyFinishedOrMissing()
+    public async Task CreateJobAsync_WritesNextStateAtOnce_WhenParentAlreadyFinished()
     {
         var storage = CreateSut();
         var parent = await storage.CreateJobAsync(NewJob("q1"), CancellationToken.None);
         await storage.ChangeStatesAsync([new StateChange(parent, new SucceededState(null, TimeSpan.Zero, TimeSpan.Zero))], CancellationToken.None);
 
         var continuation = await storage.CreateJobAsync(NewJob("q2", new AwaitingState(parent)), CancellationToken.None);
-        var orphan = await storage.CreateJobAsync(NewJob("q2", new AwaitingState("123456789")), CancellationToken.None);
-        var orphanDetails = await storage.Monitoring.GetJobDetailsAsync(orphan, CancellationToken.None);
 
-        Assert.Multiple(async () =>
-        {
-            Assert.That((await storage.GetJobAsync(continuation, CancellationToken.None))!.StateName, Is.EqualTo(EnqueuedState.StateName));
-            Assert.That(orphanDetails!.Summary.StateName, Is.EqualTo(DeletedState.StateName));
-            Assert.That(orphanDetails.Summary.StateReason, Does.Contain("123456789"));
-        });
+        Assert.That((await storage.GetJobAsync(continuation, CancellationToken.None))!.StateName, Is.EqualTo(EnqueuedState.StateName));
+    }
+
+    [Test]
+    public async Task InTransaction_ThrowsNamingParentAndKeepsTransactionUsable_WhenParentDoesNotExist()
+    {
+        var storage = CreateSut();
+        await storage.InitializeAsync(CancellationToken.None);
+        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var inTransaction = storage.InTransaction(transaction);
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => inTransaction.CreateJobAsync(NewJob("q2", new AwaitingState("123456789")), CancellationToken.None));
+        var id = await inTransaction.CreateJobAsync(NewJob("q1"), CancellationToken.None);
+        await transaction.CommitAsync();
+
+        Assert.That(ex!.Message, Does.Contain("123456789"));
+        Assert.That((await storage.GetJobAsync(id, CancellationToken.None))!.StateName, Is.EqualTo(EnqueuedState.StateName));
+        Assert.That((await storage.Monitoring.GetStatisticsAsync(CancellationToken.None)).Deleted, Is.Zero);
     }
 
     [Test]

@@ -59,16 +59,6 @@ public sealed class InMemoryJobStorageTests : JobStorageContractTests
     }
 
     [Test]
-    public async Task DisposeAsync_WakesWaitingServers_WhenStorageShutsDown()
-    {
-        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
-
-        await Storage.DisposeAsync();
-
-        await wait.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    [Test]
     public async Task ChangeStatesAsync_ExpiresFinalStateAfterConfiguredRetention_WhenRetentionIsSet()
     {
         var time = new ManualTimeProvider();

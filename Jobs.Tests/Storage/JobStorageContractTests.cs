@@ -555,7 +555,87 @@ public abstract class JobStorageContractTests
         Assert.That((await Monitoring.GetStatisticsAsync(default)).Awaiting, Is.Zero);
     }
 
+    [Test]
+    public async Task CreateJobsAsync_WritesNothingAndNamesParent_WhenOneContinuationsParentDoesNotExist()
+    {
+        var parent = await EnqueueAsync();
+        var jobs = new[]
+        {
+            new NewJob(ContractSampleJob.Run(1), "default", new EnqueuedState()),
+            new NewJob(ContractSampleJob.Run(2), "default", new AwaitingState(parent)),
+            new NewJob(ContractSampleJob.Run(3), "default", new AwaitingState("888888888")),
+        };
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Storage.CreateJobsAsync(jobs, default));
+
+        Assert.That(ex!.Message, Does.Contain("888888888"));
+        Assert.That(await Monitoring.GetStatisticsAsync(default), Is.EqualTo(new JobStatistics(
+            Enqueued: 1, Scheduled: 0, Awaiting: 0, Processing: 0, Succeeded: 0, Failed: 0, Deleted: 0,
+            Retries: 0, Servers: 0, RecurringJobs: 0, Queues: 1)));
+    }
+
+    [TestCase("")]
+    [TestCase("Upper")]
+    [TestCase("with space")]
+    public async Task CreateJobAsync_ThrowsArgumentException_WhenQueueNameIsInvalid(string queue)
+    {
+        Assert.ThrowsAsync<ArgumentException>(() => Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), queue, new EnqueuedState()), default));
+
+        Assert.That((await Monitoring.GetStatisticsAsync(default)).Enqueued, Is.Zero);
+    }
+
+    [Test]
+    public async Task ChangeStatesAsync_ThrowsArgumentExceptionNamingParent_WhenAwaitingParentDoesNotExist()
+    {
+        var id = await EnqueueAsync();
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => Storage.ChangeStatesAsync([new StateChange(id, new AwaitingState("777777777"))], default));
+
+        Assert.That(ex!.Message, Does.Contain("777777777"));
+        Assert.That((await GetAsync(id)).StateName, Is.EqualTo(EnqueuedState.StateName));
+    }
+
+    [Test]
+    public async Task ChangeStatesAsync_MovesContinuationOnAtOnce_WhenAwaitingParentAlreadyFinished()
+    {
+        var succeeded = await EnqueueAsync();
+        await SucceedAsync(succeeded);
+        var running = await EnqueueAsync("reports");
+        await FetchAsync("server-1", 1, "reports");
+        var afterSucceeded = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "emails", new ScheduledState(Time.GetUtcNow().AddHours(1))), default);
+        var afterRunning = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(), "emails", new ScheduledState(Time.GetUtcNow().AddHours(1))), default);
+
+        var applied = await Storage.ChangeStatesAsync(
+            [
+                new StateChange(afterSucceeded, new AwaitingState(succeeded)) { ExpectedStates = [ScheduledState.StateName] },
+                new StateChange(afterRunning, new AwaitingState(running)) { ExpectedStates = [ScheduledState.StateName] },
+            ],
+            default);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(applied, Is.EqualTo(new[] { true, true }));
+            Assert.That((await GetAsync(afterSucceeded)).StateName, Is.EqualTo(EnqueuedState.StateName));
+            Assert.That((await GetAsync(afterSucceeded)).Queue, Is.EqualTo("emails"));
+            Assert.That((await GetAsync(afterRunning)).StateName, Is.EqualTo(AwaitingState.StateName));
+            Assert.That((await DetailsAsync(running)).ContinuationIds, Is.EqualTo(new[] { afterRunning }));
+        });
+    }
+
     // ---- waiting for jobs ---------------------------------------------------------------------
+
+    [Test]
+    public async Task WaitForJobsAsync_ReturnsEveryTime_WhenQueueAlreadyHoldsAJob()
+    {
+        await EnqueueAsync("emails");
+
+        // The clock never moves and nothing is enqueued meanwhile, so only the job already waiting can end these
+        // waits; several in a row, so a storage's one-off wake-up (a listener that has just connected) cannot.
+        for (var i = 0; i < 3; i++)
+        {
+            await AssertCompletesAsync(Storage.WaitForJobsAsync(["default", "emails"], TimeSpan.FromHours(1), default));
+        }
+    }
 
     [Test]
     public async Task WaitForJobsAsync_Returns_WhenJobIsEnqueuedInOneOfTheQueues()
@@ -622,6 +702,16 @@ public abstract class JobStorageContractTests
         cancellation.Cancel();
 
         Assert.That(async () => await wait.WaitAsync(Patience), Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public async Task DisposeAsync_WakesWaitingServers_WhenStorageShutsDown()
+    {
+        var wait = Storage.WaitForJobsAsync(["default"], TimeSpan.FromHours(1), default);
+
+        await Storage.DisposeAsync();
+
+        await AssertCompletesAsync(wait);
     }
 
     // ---- servers ------------------------------------------------------------------------------
