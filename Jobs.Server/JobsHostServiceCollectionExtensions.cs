@@ -1,8 +1,9 @@
 using Jobs.PostgreSql;
+using Jobs.Server.Alerts;
 
 namespace Jobs.Server;
 
-/// <summary>Wires the job server host from configuration: storage, server, and the recurring tasks of Jobs.Tasks.</summary>
+/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, and alert e-mails.</summary>
 public static class JobsHostServiceCollectionExtensions
 {
     public static JobsStorageKind AddJobsHost(this IServiceCollection services, IConfiguration configuration)
@@ -25,6 +26,7 @@ public static class JobsHostServiceCollectionExtensions
 
         services.AddJobsServer(options => BindServerOptions(configuration.GetSection("Jobs:Server"), options));
         services.AddJobsTasks(configuration);
+        services.AddJobsAlerts(configuration);
         return kind;
     }
 

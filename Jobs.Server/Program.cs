@@ -1,5 +1,7 @@
 using Jobs.Dashboard;
 using Jobs.Server;
+using Jobs.Server.Alerts;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 var tasksSwitchedOff = JobsHostConfiguration.ApplyDefaults(builder.Configuration);
@@ -19,6 +21,12 @@ else
 foreach (var taskId in tasksSwitchedOff)
 {
     JobsHostLog.TaskWithoutDatabase(app.Logger, taskId);
+}
+
+var alerts = app.Services.GetRequiredService<IOptions<AlertEmailOptions>>().Value;
+if (alerts.Enabled)
+{
+    AlertsLog.Enabled(app.Logger, alerts.Host!, alerts.Port, alerts.TlsMode, alerts.To.Count, alerts.Window, alerts.Queue);
 }
 
 app.MapJobsStatus();

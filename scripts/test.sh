@@ -31,6 +31,7 @@ APT_PACKAGES=(
   "postgresql         /usr/lib/postgresql/*/bin/initdb"
   "postgresql-client  psql"
   "tzdata             /usr/share/zoneinfo/Europe/Berlin"
+  "python3-aiosmtpd   /usr/lib/python3/dist-packages/aiosmtpd/__init__.py"
 )
 
 REPO_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)

@@ -6,8 +6,12 @@ namespace Jobs.Tests.EndToEnd;
 /// </summary>
 internal static class Binaries
 {
-    /// <summary>Jobs.Tests.Host.dll: next to the tests (the build copies a referenced program there) or in its own bin folder.</summary>
-    public static string TestHost => Find("Jobs.Tests.Host", nextToTests: true);
+    /// <summary>
+    /// Jobs.Tests.Host.dll in its own bin folder. Not the copy next to the tests: Jobs.Tests also references
+    /// Jobs.Server (the alert tests), whose ASP.NET Core framework reference keeps the Microsoft.Extensions
+    /// assemblies the host needs out of the tests' folder.
+    /// </summary>
+    public static string TestHost => Find("Jobs.Tests.Host", nextToTests: false);
 
     /// <summary>Jobs.Server.dll in Jobs.Server/bin/&lt;Configuration&gt;/&lt;framework&gt;.</summary>
     public static string JobsServer => Find("Jobs.Server", nextToTests: false);

@@ -1,0 +1,4 @@
+namespace Jobs.Server.Alerts;
+
+/// <summary>An e-mail with a plain-text and an HTML body (sent as multipart/alternative).</summary>
+public sealed record EmailMessage(string Subject, string TextBody, string HtmlBody);
