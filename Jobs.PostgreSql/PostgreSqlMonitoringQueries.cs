@@ -172,7 +172,8 @@ internal sealed class PostgreSqlMonitoringQueries
     /// jobs looked up in job_arguments_trgm_ix, reading at most @cap rows. The lookup uses the word of the term
     /// (@words: its runs of letters and digits) that is rarest among the newest jobs, not the whole term: a GIN scan
     /// costs as much as its most common trigrams, and a term such as <c>customer-4242@</c> shares most of its
-    /// trigrams with every job. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
+    /// trigrams with every job. A word found in half or more of the newest jobs narrows nothing (looking up
+    /// <c>customer</c> reads an index entry for nearly every job), so then the whole term is looked up. The whole term is then checked on the rows found. <c>id + 0</c> keeps the planner
     /// from walking the primary key through every older job instead of asking the trigram index. When the names
     /// already fill a page, arguments are only searched among jobs newer than the last of those (name_floor).
     /// </summary>
@@ -214,9 +215,12 @@ internal sealed class PostgreSqlMonitoringQueries
             ),
             lookup AS MATERIALIZED (
               SELECT coalesce(
-                (SELECT '%' || w || '%' FROM unnest(@words::text[]) w
-                 ORDER BY (SELECT count(*) FROM {s}.job n WHERE n.id >= (SELECT low FROM newest) AND strpos(lower(n.arguments), w) > 0),
-                          length(w) DESC
+                (SELECT '%' || w.word || '%' FROM unnest(@words::text[]) AS w(word)
+                 CROSS JOIN LATERAL (
+                   SELECT count(*) AS hits FROM {s}.job n WHERE n.id >= (SELECT low FROM newest) AND strpos(lower(n.arguments), w.word) > 0
+                 ) c
+                 WHERE c.hits * 2 < @window
+                 ORDER BY c.hits, length(w.word) DESC
                  LIMIT 1),
                 @pattern) AS pattern
               WHERE @older AND (SELECT count(*) FROM recent_by_arguments) < @take
