@@ -21,14 +21,10 @@ internal sealed class DelayedJobScheduler : IBackgroundProcess
 
     private async Task EnqueueDueAsync(BackgroundProcessContext context, CancellationToken cancellationToken)
     {
-        var total = 0;
-        int moved;
-        do
-        {
-            moved = await context.Storage.EnqueueDueScheduledJobsAsync(context.Time.GetUtcNow(), BatchSize, cancellationToken);
-            total += moved;
-        }
-        while (moved >= BatchSize && !cancellationToken.IsCancellationRequested);
+        var total = await BatchDrain.RunAsync(
+            (size, ct) => context.Storage.EnqueueDueScheduledJobsAsync(context.Time.GetUtcNow(), size, ct),
+            BatchSize,
+            cancellationToken);
 
         if (total > 0)
         {

@@ -21,14 +21,10 @@ internal sealed class ExpirationManager : IBackgroundProcess
 
     private async Task DeleteExpiredAsync(BackgroundProcessContext context, CancellationToken cancellationToken)
     {
-        var total = 0;
-        int deleted;
-        do
-        {
-            deleted = await context.Storage.DeleteExpiredJobsAsync(context.Time.GetUtcNow(), BatchSize, cancellationToken);
-            total += deleted;
-        }
-        while (deleted >= BatchSize && !cancellationToken.IsCancellationRequested);
+        var total = await BatchDrain.RunAsync(
+            (size, ct) => context.Storage.DeleteExpiredJobsAsync(context.Time.GetUtcNow(), size, ct),
+            BatchSize,
+            cancellationToken);
 
         if (total > 0)
         {
