@@ -2,7 +2,7 @@ using System.Globalization;
 using Jobs.Benchmarks;
 
 // Jobs.Benchmarks: throughput and latency of the PostgreSQL storage and the server, a Stopwatch harness.
-//   dotnet run -c Release --project Jobs.Benchmarks -- --connection "<Npgsql connection string>" [--json] [--read-side]
+//   dotnet run -c Release --project Jobs.Benchmarks -- --connection "<Npgsql connection string>" [--json] [--read-side] [--only read,dashboard]
 // Child mode (started by the harness itself): --pickup-server --connection <cs> --schema <name> --workers <n>
 try
 {
@@ -28,7 +28,7 @@ namespace Jobs.Benchmarks
     internal sealed record BenchOptions(string Connection, bool Json, bool ReadSide, bool PickupServer, string? Schema, int Workers, int ReadSideJobs, IReadOnlySet<string> Only)
     {
         public const string Usage =
-            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N] [--only enqueue,bulk,drain,pickup]";
+            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N] [--only enqueue,bulk,drain,pickup,read,dashboard]";
 
         public static BenchOptions Parse(string[] args)
         {

@@ -10,7 +10,8 @@ namespace Jobs.Benchmarks;
 /// <summary>
 /// The dashboard's read side over a large table: loads jobs through the storage's own bulk insert (so rows,
 /// history and counters are exactly what the storage writes), in a realistic mix of states spread over 30 days,
-/// then times every <see cref="IMonitoringApi"/> method (median of several runs).
+/// then times every <see cref="IMonitoringApi"/> method (median of several runs). <see cref="DashboardPages"/>
+/// renders the dashboard over the same load.
 /// </summary>
 internal static class ReadSide
 {
@@ -19,7 +20,8 @@ internal static class ReadSide
     private const int RecurringJobs = 10;
     private static readonly TimeSpan Span = TimeSpan.FromDays(30);
 
-    public static async Task<double> RunAsync(PostgreSqlJobStorage storage, BenchDatabase db, int total)
+    /// <summary>Loads <paramref name="total"/> jobs and what the storage would have written around them; returns where to look.</summary>
+    public static async Task<ReadSideData> SeedAsync(PostgreSqlJobStorage storage, BenchDatabase db, int total)
     {
         var client = new BackgroundJobClient(storage);
         var templateId = client.Enqueue<BenchJobs>(j => j.Work(1, "customer-000001"));
@@ -89,6 +91,19 @@ internal static class ReadSide
 
         var middle = await db.ScalarAsync<long>($"SELECT id FROM {s}.job WHERE state = 'Succeeded' AND id > (SELECT max(id) / 2 FROM {s}.job) ORDER BY id LIMIT 1");
         var failed = await db.ScalarAsync<long>($"SELECT id FROM {s}.job WHERE state = 'Failed' ORDER BY id DESC LIMIT 1");
+        return new ReadSideData(
+            total,
+            end,
+            middle.ToString(CultureInfo.InvariantCulture),
+            failed.ToString(CultureInfo.InvariantCulture),
+            "report-3",
+            string.Create(CultureInfo.InvariantCulture, $"customer-{OneJobWithArguments(total):D7}"));
+    }
+
+    /// <summary>Times every <see cref="IMonitoringApi"/> method on the loaded data; returns the slowest median in milliseconds.</summary>
+    public static async Task<double> MeasureQueriesAsync(PostgreSqlJobStorage storage, ReadSideData data)
+    {
+        var (total, end, middle, failed) = (data.Total, data.End, data.SucceededJobId, data.FailedJobId);
         var m = storage.Monitoring;
         var none = CancellationToken.None;
         var queries = new List<(string Name, Func<Task<int>> Run)>
@@ -104,18 +119,18 @@ internal static class ReadSide
         queries.Add(("page 500 of Failed (skip 9,980)", async () => (await m.GetJobsAsync("Failed", 9_980, 20, none)).Count));
         queries.Add(("retries", async () => (await m.GetRetriesAsync(0, 20, none)).Count));
         queries.Add(("enqueued in 'default'", async () => (await m.GetEnqueuedJobsAsync("default", 0, 20, none)).Count));
-        queries.Add(("job details (succeeded)", async () => (await m.GetJobDetailsAsync(middle.ToString(CultureInfo.InvariantCulture), none))!.History.Count));
-        queries.Add(("job details (failed)", async () => (await m.GetJobDetailsAsync(failed.ToString(CultureInfo.InvariantCulture), none))!.History.Count));
+        queries.Add(("job details (succeeded)", async () => (await m.GetJobDetailsAsync(middle, none))!.History.Count));
+        queries.Add(("job details (failed)", async () => (await m.GetJobDetailsAsync(failed, none))!.History.Count));
         queries.Add(("queues (5 first jobs each)", async () => (await m.GetQueuesAsync(5, none)).Count));
         queries.Add(("servers", async () => (await m.GetServersAsync(none)).Count));
         queries.Add(("recurring jobs", async () => (await m.GetRecurringJobsAsync(none)).Count));
-        queries.Add(("recurring runs (20)", async () => (await m.GetRecurringJobRunsAsync("report-3", 20, none)).Count));
+        queries.Add(("recurring runs (20)", async () => (await m.GetRecurringJobRunsAsync(data.RecurringJobId, 20, none)).Count));
         queries.Add(("hourly timeline (24 h)", async () => (await m.GetHourlyTimelineAsync(end, 24, none)).Count));
         queries.Add(("daily timeline (30 d)", async () => (await m.GetDailyTimelineAsync(end, 30, none)).Count));
-        queries.Add(("search by id", async () => (await m.SearchJobsAsync(middle.ToString(CultureInfo.InvariantCulture), 20, none)).Count));
+        queries.Add(("search by id", async () => (await m.SearchJobsAsync(middle, 20, none)).Count));
         queries.Add(("search by method name", async () => (await m.SearchJobsAsync("Work", 20, none)).Count));
         queries.Add(("search by type name", async () => (await m.SearchJobsAsync("BenchJobs", 20, none)).Count));
-        queries.Add(("search argument text (1 match)", async () => (await m.SearchJobsAsync("customer-0543210", 20, none)).Count));
+        queries.Add(("search argument text (1 match)", async () => (await m.SearchJobsAsync(data.SingleMatchArgument, 20, none)).Count));
         queries.Add(("search argument text (many)", async () => (await m.SearchJobsAsync("customer-05", 20, none)).Count));
         queries.Add(("search argument text (none)", async () => (await m.SearchJobsAsync("no-such-customer", 20, none)).Count));
 
@@ -183,6 +198,13 @@ internal static class ReadSide
 
             await storage.CreateJobsAsync(jobs, CancellationToken.None);
         }
+    }
+
+    /// <summary>A job number past the middle whose job has arguments (every tenth job has none): 543,210 of a million.</summary>
+    private static int OneJobWithArguments(int total)
+    {
+        var n = (int)(total * 0.54321);
+        return n % 10 == 9 ? n - 1 : n;
     }
 
     private static InvalidOperationException MakeException()
