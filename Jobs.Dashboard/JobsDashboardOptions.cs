@@ -39,6 +39,12 @@ public sealed class JobsDashboardOptions
     /// <summary>Page title and header text. Default "Jobs".</summary>
     public string Title { get; set; } = "Jobs";
 
+    /// <summary>
+    /// An address under the dashboard (such as <c>/logout</c>) that signs the user out when a form is posted to it with
+    /// an antiforgery token. When set, the header shows who is signed in and a Sign out button. Default: none.
+    /// </summary>
+    public string? SignOutPath { get; set; }
+
     internal bool HasIdentityRules =>
         !string.IsNullOrWhiteSpace(ViewerPolicy) || !string.IsNullOrWhiteSpace(AdminPolicy) || ViewerRoles.Count > 0 || AdminRoles.Count > 0;
 
@@ -60,6 +66,11 @@ public sealed class JobsDashboardOptions
         if (string.IsNullOrWhiteSpace(Title))
         {
             throw new ArgumentException("Jobs:Dashboard:Title must not be empty.");
+        }
+
+        if (SignOutPath is not null && !SignOutPath.StartsWith('/'))
+        {
+            throw new ArgumentException($"Jobs:Dashboard:SignOutPath must start with '/' (it is an address under the dashboard); it is '{SignOutPath}'.");
         }
     }
 }

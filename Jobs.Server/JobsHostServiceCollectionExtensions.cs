@@ -1,9 +1,10 @@
 using Jobs.PostgreSql;
 using Jobs.Server.Alerts;
+using Jobs.Server.DashboardUsers;
 
 namespace Jobs.Server;
 
-/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, and alert e-mails.</summary>
+/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails and dashboard users.</summary>
 public static class JobsHostServiceCollectionExtensions
 {
     public static JobsStorageKind AddJobsHost(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +28,7 @@ public static class JobsHostServiceCollectionExtensions
         services.AddJobsServer(options => BindServerOptions(configuration.GetSection("Jobs:Server"), options));
         services.AddJobsTasks(configuration);
         services.AddJobsAlerts(configuration);
+        services.AddDashboardUsers(configuration);
         return kind;
     }
 

@@ -1,6 +1,7 @@
 using Jobs.Dashboard;
 using Jobs.Server;
 using Jobs.Server.Alerts;
+using Jobs.Server.DashboardUsers;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,7 +32,8 @@ if (alerts.Enabled)
 
 app.MapJobsStatus();
 
-// Local requests only unless Jobs:Dashboard names policies or roles (see appsettings.json).
+// Local requests only unless Jobs:Dashboard names users (sign-in), policies or roles (see appsettings.json).
+app.UseDashboardUsers("/jobs");
 app.MapJobsDashboard("/jobs");
 await app.RunAsync();
 

@@ -23,6 +23,9 @@ internal static class DashboardLayout
             <header class="top"><a class="brand" href="{context.Url("/")}">{context.Options.Title}</a>
             <form class="search" method="get" action="{context.Url("/search")}"><input type="search" name="q" placeholder="Search jobs" aria-label="Search jobs"></form>
             <button type="button" class="theme-toggle" data-theme-toggle title="Light or dark theme" aria-label="Light or dark theme">◐</button>
+            """);
+        SignedIn(html, context);
+        html.Append($"""
             </header>
             <div class="layout"><nav class="side">
             """);
@@ -60,6 +63,20 @@ internal static class DashboardLayout
         response.Headers["Referrer-Policy"] = "same-origin";
         response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'self'";
         await response.WriteAsync(html.ToString(), Encoding.UTF8, context.Aborted);
+    }
+
+    private static void SignedIn(HtmlWriter html, DashboardContext context)
+    {
+        if (context.Http.User.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } name })
+        {
+            return;
+        }
+
+        html.Append($"<span class=\"signed-in\">{name}</span>");
+        if (!string.IsNullOrEmpty(context.Options.SignOutPath))
+        {
+            html.Append($"<form class=\"inline\" method=\"post\" action=\"{context.Url(context.Options.SignOutPath)}\"><input type=\"hidden\" name=\"{context.AntiforgeryFieldName}\" value=\"{context.AntiforgeryToken}\"><button type=\"submit\">Sign out</button></form>");
+        }
     }
 
     private static void NavLink(HtmlWriter html, DashboardContext context, string path, string label, long? count)
