@@ -20,6 +20,7 @@ public sealed class JobsDashboardOptionsTests
         Assert.That(options.ReadOnly, Is.False);
         Assert.That(options.DefaultPageSize, Is.EqualTo(20));
         Assert.That(options.StatsPollingIntervalMs, Is.EqualTo(2000));
+        Assert.That(options.SignOutPath, Is.Null);
     }
 
     [Test]
