@@ -50,7 +50,8 @@ internal sealed class DashboardBasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail(result.Outcome == DashboardSignInOutcome.LockedOut ? "Locked out." : "Wrong name or password."));
         }
 
-        var principal = DashboardUserStore.CreatePrincipal(result.User!, Scheme.Name);
+        DashboardUsersLog.BasicAuthenticated(Logger, result.User!.Name, Context.Connection.RemoteIpAddress?.ToString());
+        var principal = DashboardUserStore.CreatePrincipal(result.User, Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name)));
     }
 

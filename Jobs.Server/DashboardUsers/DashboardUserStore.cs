@@ -47,7 +47,6 @@ internal sealed class DashboardUserStore
         if (known && verdict != PasswordVerificationResult.Failed)
         {
             _throttle.RecordSuccess(name);
-            DashboardUsersLog.SignedIn(_logger, user!.Name, remoteAddress, via);
             return new DashboardSignInResult(DashboardSignInOutcome.SignedIn, user);
         }
 

@@ -103,7 +103,8 @@ public static class DashboardUsersEndpoints
                 return;
         }
 
-        var principal = DashboardUserStore.CreatePrincipal(result.User!, DashboardUsersSchemes.Cookie);
+        DashboardUsersLog.SignedIn(Logger(http), result.User!.Name, http.Connection.RemoteIpAddress?.ToString());
+        var principal = DashboardUserStore.CreatePrincipal(result.User, DashboardUsersSchemes.Cookie);
         await http.SignInAsync(DashboardUsersSchemes.Cookie, principal, new AuthenticationProperties { RedirectUri = returnUrl });
         SeeOther(http, returnUrl);
     }
@@ -123,11 +124,14 @@ public static class DashboardUsersEndpoints
         await http.SignOutAsync(DashboardUsersSchemes.Cookie, new AuthenticationProperties { RedirectUri = login });
         if (user is not null)
         {
-            DashboardUsersLog.SignedOut(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardUsersEndpoints)), user);
+            DashboardUsersLog.SignedOut(Logger(http), user);
         }
 
         SeeOther(http, login);
     }
+
+    private static ILogger Logger(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DashboardUsersEndpoints));
 
     /// <summary>303, so the browser follows a POST with a GET (the cookie handler would answer 302).</summary>
     private static void SeeOther(HttpContext http, string location)

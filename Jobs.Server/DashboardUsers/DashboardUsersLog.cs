@@ -6,8 +6,8 @@ internal static partial class DashboardUsersLog
     [LoggerMessage(EventId = 9200, Level = LogLevel.Information, Message = "Dashboard sign-in enabled for {Count} configured users ({Admins} admins)")]
     public static partial void Enabled(ILogger logger, int count, int admins);
 
-    [LoggerMessage(EventId = 9201, Level = LogLevel.Information, Message = "Dashboard user {User} signed in from {RemoteAddress} ({Via})")]
-    public static partial void SignedIn(ILogger logger, string user, string? remoteAddress, string via);
+    [LoggerMessage(EventId = 9201, Level = LogLevel.Information, Message = "Dashboard user {User} signed in from {RemoteAddress}")]
+    public static partial void SignedIn(ILogger logger, string user, string? remoteAddress);
 
     [LoggerMessage(EventId = 9202, Level = LogLevel.Warning, Message = "Failed dashboard sign-in as {User} from {RemoteAddress} ({Via})")]
     public static partial void SignInFailed(ILogger logger, string user, string? remoteAddress, string via);
@@ -20,4 +20,7 @@ internal static partial class DashboardUsersLog
 
     [LoggerMessage(EventId = 9205, Level = LogLevel.Information, Message = "Dashboard user {User} signed out")]
     public static partial void SignedOut(ILogger logger, string user);
+
+    [LoggerMessage(EventId = 9206, Level = LogLevel.Debug, Message = "Dashboard API request from {RemoteAddress} authenticated as {User} through HTTP Basic")]
+    public static partial void BasicAuthenticated(ILogger logger, string user, string? remoteAddress);
 }
