@@ -35,6 +35,30 @@ public static class TasksServiceCollectionExtensions
             cleanup.ValidateOnStart();
         }
 
+        AddTaskOptions<ArchiveAuditLogsOptions>(services, catalog, ArchiveAuditLogsTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<AggregateDailyStatsOptions>(services, catalog, AggregateDailyStatsTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<CleanupErrorLogsOptions>(services, catalog, CleanupErrorLogsTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration, static (o, c) => o.BindFrom(c));
+
         return services;
+    }
+
+    /// <summary>Binds a task's options; validates them at start only when the task is enabled.</summary>
+    private static void AddTaskOptions<TOptions>(
+        IServiceCollection services,
+        RecurringTaskCatalog catalog,
+        string taskId,
+        IConfiguration configuration,
+        Action<TOptions, IConfiguration> bind)
+        where TOptions : class, ITaskOptions
+    {
+        var options = services.AddOptions<TOptions>().Configure(o => bind(o, configuration));
+        if (catalog.Find(taskId) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TaskOptionsValidator<TOptions>>());
+            options.ValidateOnStart();
+        }
     }
 }
