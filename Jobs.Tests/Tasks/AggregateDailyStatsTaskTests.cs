@@ -70,7 +70,7 @@ public sealed class AggregateDailyStatsTaskTests : AppDatabaseTestBase
         // Berlin moved its clocks from 02:00 to 03:00 on 29 March 2026.
         var now = new DateTimeOffset(2026, 3, 29, 23, 30, 0, TimeSpan.Zero);
 
-        var result = CreateSut(o => o.TimeZone = "Europe/Berlin", now).RunAsync(CancellationToken.None);
+        var result = await CreateSut(o => o.TimeZone = "Europe/Berlin", now).RunAsync(CancellationToken.None);
 
         Assert.Multiple(() =>
         {
