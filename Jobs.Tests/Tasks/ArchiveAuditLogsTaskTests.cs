@@ -117,6 +117,46 @@ public sealed class ArchiveAuditLogsTaskTests : AppDatabaseTestBase
     }
 
     [Test]
+    public async Task RunAsync_SkipsRowsHeldByAnotherTransaction_AndArchivesThemNextTime()
+    {
+        await InsertAuditAsync(count: 10, createdAt: Cutoff.AddDays(-1));
+
+        await using (var other = await OpenAsync())
+        await using (var transaction = await other.BeginTransactionAsync())
+        {
+            await using (var hold = new Npgsql.NpgsqlCommand($"SELECT id FROM {Schema}.audit_logs ORDER BY id LIMIT 4 FOR UPDATE", other, transaction))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            var whileHeld = await CreateSut().RunAsync(CancellationToken.None);
+
+            Assert.That(whileHeld.RowsArchived, Is.EqualTo(6), "rows held by another transaction are skipped, not waited for");
+            await transaction.RollbackAsync();
+        }
+
+        var afterwards = await CreateSut().RunAsync(CancellationToken.None);
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(afterwards.RowsArchived, Is.EqualTo(4));
+            Assert.That(await CountAsync("audit_logs"), Is.Zero);
+            Assert.That(await CountAsync("audit_logs_archive"), Is.EqualTo(10));
+        });
+    }
+
+    [Test]
+    public async Task RunAsync_MovesNothing_WhenTokenIsCanceled()
+    {
+        await InsertAuditAsync(count: 3, createdAt: Cutoff.AddDays(-1));
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(() => CreateSut().RunAsync(canceled.Token));
+        Assert.That(await CountAsync("audit_logs"), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task RunAsync_LeavesRowInPlace_WhenItIsAlreadyArchived()
     {
         await InsertAuditAsync(count: 3, createdAt: Cutoff.AddDays(-1));
