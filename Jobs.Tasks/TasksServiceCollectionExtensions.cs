@@ -35,12 +35,12 @@ public static class TasksServiceCollectionExtensions
             cleanup.ValidateOnStart();
         }
 
-        AddTaskOptions<ArchiveAuditLogsOptions>(services, catalog, ArchiveAuditLogsTask.Id, configuration, static (o, c) => o.BindFrom(c));
-        AddTaskOptions<AggregateDailyStatsOptions>(services, catalog, AggregateDailyStatsTask.Id, configuration, static (o, c) => o.BindFrom(c));
-        AddTaskOptions<CleanupErrorLogsOptions>(services, catalog, CleanupErrorLogsTask.Id, configuration, static (o, c) => o.BindFrom(c));
-        AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration, static (o, c) => o.BindFrom(c));
-        AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration, static (o, c) => o.BindFrom(c));
-        AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration, static (o, c) => o.BindFrom(c));
+        AddTaskOptions<ArchiveAuditLogsOptions>(services, catalog, ArchiveAuditLogsTask.Id, configuration);
+        AddTaskOptions<AggregateDailyStatsOptions>(services, catalog, AggregateDailyStatsTask.Id, configuration);
+        AddTaskOptions<CleanupErrorLogsOptions>(services, catalog, CleanupErrorLogsTask.Id, configuration);
+        AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration);
+        AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration);
+        AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration);
 
         return services;
     }
@@ -50,11 +50,10 @@ public static class TasksServiceCollectionExtensions
         IServiceCollection services,
         RecurringTaskCatalog catalog,
         string taskId,
-        IConfiguration configuration,
-        Action<TOptions, IConfiguration> bind)
+        IConfiguration configuration)
         where TOptions : class, ITaskOptions
     {
-        var options = services.AddOptions<TOptions>().Configure(o => bind(o, configuration));
+        var options = services.AddOptions<TOptions>().Configure(o => o.BindFrom(configuration));
         if (catalog.Find(taskId) is { Enabled: true })
         {
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TaskOptionsValidator<TOptions>>());
