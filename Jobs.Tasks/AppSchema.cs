@@ -8,7 +8,7 @@ public static class AppSchema
     private static readonly Lazy<string> CachedScript = new(Load);
 
     /// <summary>
-    /// The SQL script creating the <c>sessions</c> table and its index, idempotent. Names are unqualified:
+    /// The SQL script creating the example application tables and their indexes, idempotent. Names are unqualified:
     /// it creates them in the first schema of the connection's <c>search_path</c>.
     /// </summary>
     public static string Script => CachedScript.Value;

@@ -28,6 +28,16 @@ internal static partial class SqlIdentifier
         return string.Join('.', name.Split('.').Select(part => "\"" + part + "\""));
     }
 
+    /// <summary>
+    /// Quotes one name read from the database's own catalog (a column of an existing table), which may hold any
+    /// character: embedded double quotes are doubled.
+    /// </summary>
+    public static string QuoteCatalogName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Plain();
 }

@@ -35,6 +35,29 @@ public static class TasksServiceCollectionExtensions
             cleanup.ValidateOnStart();
         }
 
+        AddTaskOptions<ArchiveAuditLogsOptions>(services, catalog, ArchiveAuditLogsTask.Id, configuration);
+        AddTaskOptions<AggregateDailyStatsOptions>(services, catalog, AggregateDailyStatsTask.Id, configuration);
+        AddTaskOptions<CleanupErrorLogsOptions>(services, catalog, CleanupErrorLogsTask.Id, configuration);
+        AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration);
+        AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration);
+        AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration);
+
         return services;
+    }
+
+    /// <summary>Binds a task's options; validates them at start only when the task is enabled.</summary>
+    private static void AddTaskOptions<TOptions>(
+        IServiceCollection services,
+        RecurringTaskCatalog catalog,
+        string taskId,
+        IConfiguration configuration)
+        where TOptions : class, ITaskOptions
+    {
+        var options = services.AddOptions<TOptions>().Configure(o => o.BindFrom(configuration));
+        if (catalog.Find(taskId) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TaskOptionsValidator<TOptions>>());
+            options.ValidateOnStart();
+        }
     }
 }

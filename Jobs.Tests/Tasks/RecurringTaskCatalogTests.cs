@@ -24,6 +24,53 @@ public sealed class RecurringTaskCatalogTests
         });
     }
 
+    [TestCase("cleanup-expired-sessions", typeof(CleanupExpiredSessionsTask), "0 * * * *")]
+    [TestCase("archive-audit-logs", typeof(ArchiveAuditLogsTask), "0 2 * * *")]
+    [TestCase("aggregate-daily-stats", typeof(AggregateDailyStatsTask), "0 1 * * *")]
+    [TestCase("cleanup-error-logs", typeof(CleanupErrorLogsTask), "0 4 * * 0")]
+    [TestCase("deactivate-inactive-credentials", typeof(DeactivateInactiveCredentialsTask), "0 5 1 * *")]
+    [TestCase("cleanup-stale-queue-items", typeof(CleanupStaleQueueItemsTask), "30 0 * * *")]
+    [TestCase("database-maintenance", typeof(DatabaseMaintenanceTask), "0 3 1 * *")]
+    public void FromAssembly_ListsTaskWithDefaultSchedule_WhenCalledWithDefaults(string id, Type taskType, string cron)
+    {
+        var catalog = RecurringTaskCatalog.FromAssembly();
+
+        var task = catalog.Find(id);
+
+        Assert.That(task, Is.Not.Null, $"'{id}' is in the catalog");
+        Assert.Multiple(() =>
+        {
+            Assert.That(task!.TaskType, Is.EqualTo(taskType));
+            Assert.That(task.Cron, Is.EqualTo(cron));
+            Assert.That(task.TimeZoneId, Is.EqualTo("UTC"));
+            Assert.That(task.Queue, Is.EqualTo("default"));
+            Assert.That(task.Enabled, Is.True);
+            Assert.That(catalog.Enabled, Does.Contain(task));
+        });
+    }
+
+    [Test]
+    public void FromAssembly_AppliesOverrides_WhenTheNewTasksAreConfigured()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Tasks:aggregate-daily-stats:TimeZone"] = "Europe/Berlin",
+            ["Tasks:database-maintenance:Enabled"] = "false",
+            ["Tasks:archive-audit-logs:Cron"] = "15 3 * * *",
+        }).Build();
+
+        var catalog = RecurringTaskCatalog.FromAssembly(configuration: configuration);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(catalog.Find("aggregate-daily-stats")!.TimeZoneId, Is.EqualTo("Europe/Berlin"));
+            Assert.That(catalog.Find("database-maintenance")!.Enabled, Is.False);
+            Assert.That(catalog.Find("archive-audit-logs")!.Cron, Is.EqualTo("15 3 * * *"));
+            Assert.That(AggregateDailyStatsOptions.FromConfiguration(configuration).TimeZone, Is.EqualTo("Europe/Berlin"),
+                "the statistics count the days of the zone the task is scheduled in");
+        });
+    }
+
     [Test]
     public void FromTypes_UsesAttributeSettings_WhenConfigurationIsAbsent()
     {

@@ -22,21 +22,72 @@ public sealed class TasksServiceCollectionExtensionsTests
     }
 
     [Test]
-    public void AddRecurringTasks_FailsStartupValidation_WhenEnabledTaskHasNoConnectionString()
+    public void AddRecurringTasks_FailsStartupValidationOfEveryTask_WhenEnabledTasksHaveNoConnectionString()
     {
         using var provider = CreateSut([]);
 
-        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+        var ex = Assert.Throws<AggregateException>(provider.GetRequiredService<IStartupValidator>().Validate);
 
-        Assert.That(ex!.Message, Does.Contain("ConnectionStrings:App"));
+        Assert.That(ex!.InnerExceptions, Has.Count.EqualTo(RecurringTaskCatalog.FromAssembly().Definitions.Count));
+        Assert.That(ex.InnerExceptions, Has.All.InstanceOf<OptionsValidationException>().And.Message.Contains("ConnectionStrings:App"));
     }
 
     [Test]
-    public void AddRecurringTasks_SkipsStartupValidation_WhenTaskIsDisabled()
+    public void AddRecurringTasks_SkipsStartupValidation_WhenTasksAreDisabled()
     {
-        using var provider = CreateSut(new() { ["Tasks:cleanup-expired-sessions:Enabled"] = "false" });
+        var settings = RecurringTaskCatalog.FromAssembly().Definitions.ToDictionary(d => $"Tasks:{d.Id}:Enabled", _ => (string?)"false");
+        using var provider = CreateSut(settings);
 
         Assert.DoesNotThrow(() => provider.GetService<IStartupValidator>()?.Validate());
+    }
+
+    [Test]
+    public void AddRecurringTasks_ResolvesEveryTaskWithAppConnectionString_WhenConfigured()
+    {
+        using var provider = CreateSut(new() { ["ConnectionStrings:App"] = "Host=app" });
+
+        Assert.Multiple(() =>
+        {
+            foreach (var definition in provider.GetRequiredService<RecurringTaskCatalog>().Definitions)
+            {
+                Assert.That(provider.GetRequiredService(definition.TaskType), Is.InstanceOf(definition.TaskType), definition.Id);
+            }
+
+            Assert.That(provider.GetRequiredService<IOptions<ArchiveAuditLogsOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+            Assert.That(provider.GetRequiredService<IOptions<AggregateDailyStatsOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+            Assert.That(provider.GetRequiredService<IOptions<CleanupErrorLogsOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+            Assert.That(provider.GetRequiredService<IOptions<DeactivateInactiveCredentialsOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+            Assert.That(provider.GetRequiredService<IOptions<CleanupStaleQueueItemsOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+            Assert.That(provider.GetRequiredService<IOptions<DatabaseMaintenanceOptions>>().Value.ConnectionString, Is.EqualTo("Host=app"));
+        });
+        Assert.DoesNotThrow(provider.GetRequiredService<IStartupValidator>().Validate);
+    }
+
+    [Test]
+    public void AddRecurringTasks_FailsStartupValidationNamingTheKey_WhenANewTaskHasBadSettings()
+    {
+        using var provider = CreateSut(new()
+        {
+            ["ConnectionStrings:App"] = "Host=app",
+            ["Tasks:cleanup-error-logs:RetentionDays"] = "0",
+        });
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(ex!.Message, Does.Contain("'Tasks:cleanup-error-logs:RetentionDays' must be from 1 to 36500, was 0"));
+    }
+
+    [Test]
+    public void AddRecurringTasks_SkipsStartupValidationOfATask_WhenOnlyThatTaskIsDisabled()
+    {
+        using var provider = CreateSut(new()
+        {
+            ["ConnectionStrings:App"] = "Host=app",
+            ["Tasks:cleanup-error-logs:RetentionDays"] = "0",
+            ["Tasks:cleanup-error-logs:Enabled"] = "false",
+        });
+
+        Assert.DoesNotThrow(provider.GetRequiredService<IStartupValidator>().Validate);
     }
 
     [Test]

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Jobs.Tasks;
+
+/// <summary>
+/// Moves the application's audit rows older than <see cref="ArchiveAuditLogsOptions.RetentionDays"/> into the
+/// archive table (daily at 02:00 by default). Each batch deletes its rows and inserts them into the archive in one
+/// statement, hence one transaction: a row is never in both tables, nor in neither. Safe to run twice at once: each
+/// batch locks the rows it takes with <c>SKIP LOCKED</c>, so concurrent runs split the work.
+/// </summary>
+[RecurringTask(Id, "0 2 * * *")]
+public sealed class ArchiveAuditLogsTask
+{
+    /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
+    public const string Id = "archive-audit-logs";
+
+    private const string ColumnsSql = """
+        SELECT attname, attgenerated <> '' FROM pg_attribute
+        WHERE attrelid = to_regclass(@table) AND attnum > 0 AND NOT attisdropped
+        ORDER BY attnum
+        """;
+
+    private readonly ArchiveAuditLogsOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ArchiveAuditLogsTask> _logger;
+
+    public ArchiveAuditLogsTask(IOptions<ArchiveAuditLogsOptions> options, TimeProvider timeProvider, ILogger<ArchiveAuditLogsTask> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Archives every audit row older than the retention; returns how many were moved.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A table or the column does not exist, the archive lacks a column of the audit table, or a row is already archived.
+    /// </exception>
+    public async Task<ArchiveAuditLogsResult> RunAsync(CancellationToken cancellationToken)
+    {
+        _options.Validate();
+        var table = SqlIdentifier.Quote(_options.TableName);
+        var archive = SqlIdentifier.Quote(_options.ArchiveTableName);
+        var createdBefore = _timeProvider.GetUtcNow().AddDays(-_options.RetentionDays);
+
+        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var columns = await FindColumnsToMoveAsync(connection, table, archive, cancellationToken);
+        var columnList = string.Join(", ", columns.Select(SqlIdentifier.QuoteCatalogName));
+
+        // Delete and insert are one statement, so they commit or fail together. The rows stay locked by it between
+        // choosing and deleting them; OVERRIDING SYSTEM VALUE keeps the original ids if the archive's id is an identity.
+        var sql = $"""
+            WITH moved AS (
+                DELETE FROM {table}
+                WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM {table}
+                    WHERE {SqlIdentifier.Quote(_options.CreatedAtColumn)} < @created_before
+                    LIMIT @batch_size
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING {columnList})
+            INSERT INTO {archive} ({columnList}) OVERRIDING SYSTEM VALUE
+            SELECT {columnList} FROM moved
+            """;
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("created_before", createdBefore);
+        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
+
+        (long Rows, int Batches) done;
+        try
+        {
+            done = await BatchedCommand.ExecuteUntilDoneAsync(
+                command,
+                _options.BatchSize,
+                (rows, total) => Log.AuditBatchArchived(_logger, rows, _options.TableName, _options.ArchiveTableName, total),
+                cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation)
+        {
+            throw new InvalidOperationException(
+                $"Cannot archive audit logs: {ex.MessageText} ({ex.Detail}). A row of '{_options.TableName}' is already in " +
+                $"'{_options.ArchiveTableName}'; the batch was rolled back, so it is still in '{_options.TableName}'. Remove one of the two copies.",
+                ex);
+        }
+
+        Log.AuditLogsArchived(_logger, done.Rows, _options.TableName, _options.ArchiveTableName, createdBefore);
+        return new ArchiveAuditLogsResult(done.Rows, done.Batches, createdBefore);
+    }
+
+    /// <summary>
+    /// The audit table's columns, checked against the configuration and the archive up front, so a mistake is named
+    /// plainly instead of surfacing as an SQL error half-way.
+    /// </summary>
+    private async Task<List<string>> FindColumnsToMoveAsync(NpgsqlConnection connection, string table, string archive, CancellationToken cancellationToken)
+    {
+        var source = await ReadColumnsAsync(connection, table, cancellationToken);
+        if (source.Count == 0)
+        {
+            throw MissingTable(nameof(ArchiveAuditLogsOptions.TableName), _options.TableName);
+        }
+
+        var target = await ReadColumnsAsync(connection, archive, cancellationToken);
+        if (target.Count == 0)
+        {
+            throw MissingTable(nameof(ArchiveAuditLogsOptions.ArchiveTableName), _options.ArchiveTableName);
+        }
+
+        if (!source.Exists(c => c.Name == _options.CreatedAtColumn))
+        {
+            throw new InvalidOperationException(
+                $"Cannot archive audit logs: table '{_options.TableName}' has no column '{_options.CreatedAtColumn}'. " +
+                $"Check '{ArchiveAuditLogsOptions.SectionName}:{nameof(ArchiveAuditLogsOptions.CreatedAtColumn)}'.");
+        }
+
+        var archiveGenerated = target.ToDictionary(c => c.Name, c => c.Generated, StringComparer.Ordinal);
+        var lacking = source.Where(c => !archiveGenerated.ContainsKey(c.Name)).Select(c => "'" + c.Name + "'").ToList();
+        if (lacking.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Cannot archive audit logs: archive table '{_options.ArchiveTableName}' lacks column(s) {string.Join(", ", lacking)} " +
+                $"of '{_options.TableName}', so archiving would lose data. Add them to the archive table.");
+        }
+
+        // A generated column of the archive computes its own value and cannot be written.
+        return source.Where(c => !archiveGenerated[c.Name]).Select(c => c.Name).ToList();
+    }
+
+    private InvalidOperationException MissingTable(string key, string name) =>
+        new($"Cannot archive audit logs: table '{name}' does not exist. Check '{ArchiveAuditLogsOptions.SectionName}:{key}', " +
+            "or create the table with Jobs.Tasks/Sql/app-schema.sql.");
+
+    /// <summary>The table's columns in table order, each with whether it is generated; empty when the table does not exist.</summary>
+    private static async Task<List<(string Name, bool Generated)>> ReadColumnsAsync(NpgsqlConnection connection, string quotedTable, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ColumnsSql, connection);
+        command.Parameters.AddWithValue("table", quotedTable);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = new List<(string Name, bool Generated)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            columns.Add((reader.GetString(0), reader.GetBoolean(1)));
+        }
+
+        return columns;
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Jobs.Tasks;
+
+/// <summary>
+/// Settings of <see cref="CleanupStaleQueueItemsTask"/>, bound from <c>Tasks:cleanup-stale-queue-items</c>
+/// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
+/// </summary>
+public sealed class CleanupStaleQueueItemsOptions : ITaskOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + CleanupStaleQueueItemsTask.Id;
+
+    private static readonly TimeSpan MaxStaleAfter = TimeSpan.FromDays(3_650);
+
+    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The application's queue table, optionally schema-qualified; quoted, so case matters. Default: <c>queue_items</c>.</summary>
+    public string TableName { get; set; } = "queue_items";
+
+    /// <summary>The <c>text</c> column holding each item's status. Default: <c>status</c>.</summary>
+    public string StatusColumn { get; set; } = "status";
+
+    /// <summary>The <c>timestamptz</c> column holding when each item last changed. Default: <c>updated_at</c>.</summary>
+    public string UpdatedAtColumn { get; set; } = "updated_at";
+
+    /// <summary>
+    /// The statuses of items still waiting or being worked on; only items in one of these can be stuck.
+    /// Default: <c>pending</c>, <c>processing</c>. A configured list replaces the default.
+    /// </summary>
+    public string[] Statuses { get; set; } = ["pending", "processing"];
+
+    /// <summary>Items in one of <see cref="Statuses"/> unchanged for longer than this are removed. Default: 24 hours.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Rows deleted per statement, so no single transaction holds many locks for long. Default: 10 000.</summary>
+    public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
+    public static CleanupStaleQueueItemsOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new CleanupStaleQueueItemsOptions();
+        options.BindFrom(configuration);
+        return options;
+    }
+
+    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
+    public void BindFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(SectionName);
+
+        // The binder appends configured array items to the ones already there; a configured list replaces the default.
+        if (section.GetSection(nameof(Statuses)).GetChildren().Any())
+        {
+            Statuses = [];
+        }
+
+        section.Bind(this);
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            ConnectionString = configuration.GetConnectionString("App");
+        }
+    }
+
+    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
+    public IReadOnlyList<string> FindProblems()
+    {
+        var problems = new List<string>();
+        OptionChecks.ConnectionString(problems, SectionName, ConnectionString);
+        OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
+        OptionChecks.Column(problems, SectionName, nameof(StatusColumn), StatusColumn);
+        OptionChecks.Column(problems, SectionName, nameof(UpdatedAtColumn), UpdatedAtColumn);
+        if (Statuses is null || Statuses.Length == 0 || Statuses.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add($"'{SectionName}:{nameof(Statuses)}' must list at least one status and no empty one, was [{string.Join(", ", Statuses ?? [])}].");
+        }
+
+        if (StaleAfter <= TimeSpan.Zero || StaleAfter > MaxStaleAfter)
+        {
+            problems.Add($"'{SectionName}:{nameof(StaleAfter)}' must be more than 00:00:00 and at most {MaxStaleAfter.Days} days, was {StaleAfter}.");
+        }
+
+        OptionChecks.BatchSize(problems, SectionName, BatchSize);
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
+    public void Validate() => OptionChecks.ThrowIfAny(FindProblems());
+}
