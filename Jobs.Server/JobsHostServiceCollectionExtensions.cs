@@ -3,7 +3,7 @@ using Jobs.Server.Alerts;
 
 namespace Jobs.Server;
 
-/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, and alert e-mails.</summary>
+/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails, and the application's job assemblies.</summary>
 public static class JobsHostServiceCollectionExtensions
 {
     public static JobsStorageKind AddJobsHost(this IServiceCollection services, IConfiguration configuration)
@@ -27,7 +27,20 @@ public static class JobsHostServiceCollectionExtensions
         services.AddJobsServer(options => BindServerOptions(configuration.GetSection("Jobs:Server"), options));
         services.AddJobsTasks(configuration);
         services.AddJobsAlerts(configuration);
+        services.AddJobAssemblies(configuration);
         return kind;
+    }
+
+    /// <summary>Loads the assemblies of <c>Jobs:Server:JobAssemblies</c> now (a missing file stops the start) and logs them at start.</summary>
+    public static IServiceCollection AddJobAssemblies(this IServiceCollection services, IConfiguration configuration)
+    {
+        var assemblies = JobAssemblyLoader.Load(configuration);
+        if (assemblies.Count > 0)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobAssemblyStartupLog>(sp, assemblies));
+        }
+
+        return services;
     }
 
     private static void BindServerOptions(IConfigurationSection section, BackgroundJobServerOptions options)
