@@ -65,6 +65,12 @@ async function overflowsHorizontally(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
 
+/** Whether the element lies within the screen's width (a table scrolled sideways hides what is beyond it). */
+async function inViewportWidth(page, locator) {
+  const box = await locator.boundingBox();
+  return box !== null && box.x >= 0 && box.x + box.width <= page.viewportSize().width;
+}
+
 function failedRow(page) {
   return page.locator('tbody tr').filter({ has: page.locator(`a:text-is("#${jobId}")`) });
 }
@@ -110,7 +116,13 @@ async function onPhone(browser, scheme) {
     await page.goto(base + '/failed', { waitUntil: 'load' });
     await need(page, failedRow(page), `phone ${scheme}: job #${jobId} in the failed list`);
     check(!(await overflowsHorizontally(page)), `phone ${scheme}: the failed list fits the screen's width`);
+    const retryButton = failedRow(page).getByRole('button', { name: 'Retry', exact: true });
+    check(await retryButton.isVisible() && await inViewportWidth(page, retryButton), `phone ${scheme}: the Retry button is on screen without scrolling sideways`);
     await shot(page, `phone-failed-${scheme}`);
+    await page.goto(`${base}/job/${jobId}`, { waitUntil: 'load' });
+    await need(page, page.locator('h1', { hasText: `Job #${jobId}` }), `phone ${scheme}: the heading of job #${jobId}'s page`);
+    check(!(await overflowsHorizontally(page)), `phone ${scheme}: the job's page fits the screen's width`);
+    await shot(page, `phone-job-failed-${scheme}`);
   } finally {
     await context.close();
   }
