@@ -122,7 +122,7 @@ install_missing_packages() {
 install_browser_driver() {
   local installed pinned
   pinned=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$BROWSER_TEST_DIR/package.json" | head -n1)
-  installed=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' "$BROWSER_TEST_DIR/node_modules/playwright-core/package.json" 2>/dev/null | head -n1)
+  installed=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' "$BROWSER_TEST_DIR/node_modules/playwright-core/package.json" 2>/dev/null | head -n1 || true)
   [ -n "$installed" ] && [ "$installed" = "$pinned" ] && return 0
   command -v npm >/dev/null || die "npm is missing; it is needed to install playwright-core for the browser test."
   say "installing playwright-core (npm ci in $BROWSER_TEST_DIR) ..."

@@ -21,7 +21,7 @@ const base = args.url.replace(/\/+$/, '');
 const jobId = args.job;
 const shotsDir = args.screenshots;
 const executablePath = args.chromium ?? '/usr/bin/chromium';
-const waitMs = 20_000;            // for one element to appear
+const waitMs = 30_000;            // for one element to appear (two busy cores can be slow)
 const succeededWithinMs = 90_000; // for the retried job to show Succeeded
 mkdirSync(shotsDir, { recursive: true });
 
@@ -75,10 +75,23 @@ function failedRow(page) {
   return page.locator('tbody tr').filter({ has: page.locator(`a:text-is("#${jobId}")`) });
 }
 
-async function lookAround(browser, scheme) {
-  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 } });
+/** A fresh context and page for one part of the scenario; when the part fails, a screenshot shows where. */
+async function withPage(browser, name, options, part) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   try {
+    await part(page);
+  } catch (error) {
+    await shot(page, `failure-${name}`).catch(() => {});
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+async function lookAround(browser, scheme) {
+  await withPage(browser, `desktop-${scheme}`, { colorScheme: scheme, viewport: { width: 1280, height: 800 } }, async page => {
     await page.goto(base + '/', { waitUntil: 'load' });
     await need(page, page.locator('h1', { hasText: 'Overview' }), `${scheme}: the overview's heading`);
     const failedCard = await need(page, page.locator('a.card.failed [data-stat=failed]'), `${scheme}: the Failed counter on the overview`);
@@ -98,17 +111,12 @@ async function lookAround(browser, scheme) {
     await need(page, page.locator('h1 .state', { hasText: 'Failed' }), `${scheme}: job #${jobId} shown as Failed`);
     await need(page, page.getByText('InvalidOperationException').first(), `${scheme}: the job's exception`);
     await shot(page, `job-failed-${scheme}`);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function onPhone(browser, scheme) {
-  const context = await browser.newContext({
-    colorScheme: scheme, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
-  });
-  const page = await context.newPage();
-  try {
+  const phone = { colorScheme: scheme, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+  await withPage(browser, `phone-${scheme}`, phone, async page => {
     await page.goto(base + '/', { waitUntil: 'load' });
     await need(page, page.locator('h1', { hasText: 'Overview' }), `phone ${scheme}: the overview's heading`);
     check(!(await overflowsHorizontally(page)), `phone ${scheme}: the overview fits the screen's width`);
@@ -123,15 +131,11 @@ async function onPhone(browser, scheme) {
     await need(page, page.locator('h1', { hasText: `Job #${jobId}` }), `phone ${scheme}: the heading of job #${jobId}'s page`);
     check(!(await overflowsHorizontally(page)), `phone ${scheme}: the job's page fits the screen's width`);
     await shot(page, `phone-job-failed-${scheme}`);
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 async function retry(browser) {
-  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  try {
+  await withPage(browser, 'retry', { colorScheme: 'light', viewport: { width: 1280, height: 800 } }, async page => {
     await page.goto(base + '/failed', { waitUntil: 'load' });
     const row = await need(page, failedRow(page), `job #${jobId} in the failed list before the retry`);
     const button = await need(page, row.getByRole('button', { name: 'Retry', exact: true }), `the Retry button of job #${jobId}`);
@@ -163,12 +167,7 @@ async function retry(browser) {
     await page.emulateMedia({ colorScheme: 'dark' });
     check(await backgroundLuminance(page) < 0.3, "dark: the job's page follows the dark scheme");
     await shot(page, 'job-succeeded-dark');
-  } catch (error) {
-    await shot(page, 'failure-retry').catch(() => {});
-    throw error;
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 let browser;
