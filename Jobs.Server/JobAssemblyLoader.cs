@@ -11,7 +11,7 @@ namespace Jobs.Server;
 /// the loaded assemblies first, so the file deployed here may be another build than the one that enqueued.
 /// The dependencies of a job assembly are looked up next to it (through its <c>.deps.json</c> when there is one).
 /// </summary>
-public static class JobAssemblyLoader
+internal static class JobAssemblyLoader
 {
     public const string ConfigurationKey = "Jobs:Server:JobAssemblies";
 
