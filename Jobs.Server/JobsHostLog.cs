@@ -17,4 +17,7 @@ internal static partial class JobsHostLog
 
     [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Recurring task {TaskId} is switched off: no database is configured for it (set ConnectionStrings:App or ConnectionStrings:Jobs)")]
     public static partial void TaskWithoutDatabase(ILogger logger, string taskId);
+
+    [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Job assembly {Assembly} {Version} loaded from {Path}")]
+    public static partial void JobAssemblyLoaded(ILogger logger, string assembly, string version, string path);
 }

@@ -4,7 +4,10 @@ using Jobs.Server.DashboardUsers;
 
 namespace Jobs.Server;
 
-/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails and dashboard users.</summary>
+/// <summary>
+/// Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails,
+/// dashboard users and the application's job assemblies.
+/// </summary>
 public static class JobsHostServiceCollectionExtensions
 {
     public static JobsStorageKind AddJobsHost(this IServiceCollection services, IConfiguration configuration)
@@ -29,7 +32,20 @@ public static class JobsHostServiceCollectionExtensions
         services.AddJobsTasks(configuration);
         services.AddJobsAlerts(configuration);
         services.AddDashboardUsers(configuration);
+        services.AddJobAssemblies(configuration);
         return kind;
+    }
+
+    /// <summary>Loads the assemblies of <c>Jobs:Server:JobAssemblies</c> now (a missing file stops the start) and logs them at start.</summary>
+    public static IServiceCollection AddJobAssemblies(this IServiceCollection services, IConfiguration configuration)
+    {
+        var assemblies = JobAssemblyLoader.Load(configuration);
+        if (assemblies.Count > 0)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobAssemblyStartupLog>(sp, assemblies));
+        }
+
+        return services;
     }
 
     private static void BindServerOptions(IConfigurationSection section, BackgroundJobServerOptions options)

@@ -22,6 +22,8 @@
 #     so a test can restart the server:
 #     [runuser -u $JOBS_TEST_PG_OSUSER --] $JOBS_TEST_PG_BIN/pg_ctl restart -D $JOBS_TEST_PG_DATA -m fast -w -l $JOBS_TEST_PG_LOG
 #     (runuser only when the tests run as root; all server settings live in the data directory.)
+#   JOBS_TEST_RESULTS      the results directory (the browser test keeps its screenshots in screenshots/ there)
+#   JOBS_TEST_REQUIRE_BROWSER=1  Node.js, Chromium and playwright-core are installed, so the browser test must run
 set -Eeuo pipefail
 
 # Debian packages the tests need, one per line: "package [probe]". A package is installed only when it
@@ -32,7 +34,13 @@ APT_PACKAGES=(
   "postgresql-client  psql"
   "tzdata             /usr/share/zoneinfo/Europe/Berlin"
   "python3-aiosmtpd   /usr/lib/python3/dist-packages/aiosmtpd/__init__.py"
+  "chromium           /usr/bin/chromium"
 )
+# Node.js drives Chromium for the browser test; Debian's packages only when no node is installed at all.
+if ! command -v node >/dev/null; then
+  APT_PACKAGES+=("nodejs node" "npm npm")
+fi
+BROWSER_TEST_DIR=Jobs.Tests/Browser
 
 REPO_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$REPO_ROOT"
@@ -107,6 +115,26 @@ install_missing_packages() {
   done
   cat "$log" >&2
   die "could not install ${missing[*]} (log above)."
+}
+
+# playwright-core, pinned in Jobs.Tests/Browser/package-lock.json, drives Debian's Chromium: nothing downloads a
+# browser of its own. Installed only when missing (or another version than the pinned one).
+install_browser_driver() {
+  local installed pinned
+  pinned=$(sed -n 's/.*"playwright-core": *"\([^"]*\)".*/\1/p' "$BROWSER_TEST_DIR/package.json" | head -n1)
+  installed=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' "$BROWSER_TEST_DIR/node_modules/playwright-core/package.json" 2>/dev/null | head -n1 || true)
+  [ -n "$installed" ] && [ "$installed" = "$pinned" ] && return 0
+  command -v npm >/dev/null || die "npm is missing; it is needed to install playwright-core for the browser test."
+  say "installing playwright-core (npm ci in $BROWSER_TEST_DIR) ..."
+  local attempt
+  for attempt in 1 2 3; do
+    if (cd "$BROWSER_TEST_DIR" && npm ci --no-audit --no-fund --loglevel=error </dev/null 9>&-); then
+      return 0
+    fi
+    say "npm ci failed (attempt $attempt of 3); retrying in 10 s ..."
+    sleep 10
+  done
+  die "could not install playwright-core in $BROWSER_TEST_DIR (npm output above)."
 }
 
 # --- the throwaway cluster --------------------------------------------------------------------------
@@ -224,6 +252,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 install_missing_packages
+install_browser_driver
+export JOBS_TEST_REQUIRE_BROWSER=1 JOBS_TEST_RESULTS=$RESULTS_DIR
 start_cluster
 
 mkdir -p "$RESULTS_DIR"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jobs.Common;
 
 namespace Jobs.Dashboard.Html;
 
@@ -22,6 +23,11 @@ internal static class Format
     public static string Relative(DateTimeOffset time, DateTimeOffset now)
     {
         var delta = now - time;
+        if (delta.Duration() < TimeSpan.FromSeconds(1))
+        {
+            return "just now";
+        }
+
         var future = delta < TimeSpan.Zero;
         var text = Duration(future ? -delta : delta, coarse: true);
         return future ? "in " + text : text + " ago";
@@ -53,4 +59,37 @@ internal static class Format
     }
 
     public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The job's call as a developer writes it, <c>Namespace.Type.Method(String, CancellationToken)</c>, and the
+    /// assembly of its type: stored names carry an assembly after a comma, which read inline as a parameter.
+    /// </summary>
+    public static (string Call, string? Assembly) Call(InvocationData invocation)
+    {
+        var (type, assembly) = SplitAssembly(invocation.Type);
+        var parameters = string.Join(", ", invocation.ParameterTypes.Select(TypeNames.ShortName));
+        return ($"{type}.{invocation.Method}({parameters})", assembly);
+    }
+
+    /// <summary>"Ns.Type, Assembly" → ("Ns.Type", "Assembly"); the comma of a generic argument's assembly is inside brackets.</summary>
+    private static (string Type, string? Assembly) SplitAssembly(string typeName)
+    {
+        var depth = 0;
+        for (var i = typeName.Length - 1; i >= 0; i--)
+        {
+            switch (typeName[i])
+            {
+                case ']':
+                    depth++;
+                    break;
+                case '[':
+                    depth--;
+                    break;
+                case ',' when depth == 0:
+                    return (typeName[..i].Trim(), typeName[(i + 1)..].Trim());
+            }
+        }
+
+        return (typeName, null);
+    }
 }

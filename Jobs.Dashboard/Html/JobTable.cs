@@ -39,7 +39,7 @@ internal static class JobTable
             html.Append($"</div>");
         }
 
-        html.Append($"<div class=\"table-wrap\"><table><thead><tr>");
+        html.Append($"<div class=\"table-wrap\"><table class=\"jobs\"><thead><tr>");
         if (actions)
         {
             html.Append($"<th><span class=\"hide-narrow\">Select</span></th>");
@@ -65,7 +65,7 @@ internal static class JobTable
                 <td>{job.DisplayName}{(job.RecurringJobId is null ? RawHtml.Empty : new RawHtml(" <span class=\"muted\">(recurring " + HtmlWriter.Encode(job.RecurringJobId) + ")</span>"))}</td>
                 <td class="hide-narrow">{job.Queue}</td>
                 <td><span class="state state-{job.StateName}">{job.StateName}</span></td>
-                <td>{Details(job, now)}</td>
+                <td class="details">{Details(job, now)}</td>
                 <td>{Format.TimeTag(job.StateChangedAt, now)}</td>
                 """);
             if (actions)

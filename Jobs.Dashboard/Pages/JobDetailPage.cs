@@ -26,6 +26,7 @@ internal static class JobDetailPage
 
         var now = context.Time.GetUtcNow();
         var job = details.Summary;
+        var (call, assembly) = Format.Call(details.Invocation);
         var body = new HtmlWriter();
         body.Append($"<h1>Job #{job.Id} <span class=\"state state-{job.StateName}\">{job.StateName}</span></h1>");
         if (context.CanAct)
@@ -35,7 +36,7 @@ internal static class JobDetailPage
 
         body.Append($"""
             <dl class="props">
-            <dt>Job</dt><dd>{details.Invocation.Type}.{details.Invocation.Method}({string.Join(", ", details.Invocation.ParameterTypes)})</dd>
+            <dt>Job</dt><dd>{call}{(assembly is null ? RawHtml.Empty : new RawHtml(" <span class=\"muted\">(" + HtmlWriter.Encode(assembly) + ")</span>"))}</dd>
             <dt>Arguments</dt><dd><pre>{details.Invocation.Arguments}</pre></dd>
             <dt>Queue</dt><dd>{job.Queue}</dd>
             <dt>Created</dt><dd>{Format.TimeTag(job.CreatedAt, now)}</dd>
@@ -132,13 +133,13 @@ internal static class JobDetailPage
 
     private static void WriteHistory(HtmlWriter html, IReadOnlyList<StateHistoryEntry> history, DateTimeOffset now)
     {
-        html.Append($"<h2>History</h2><div class=\"table-wrap\"><table><thead><tr><th>State</th><th>When</th><th>Stayed</th><th>Reason</th><th>Data</th></tr></thead><tbody>");
+        html.Append($"<h2>History</h2><div class=\"table-wrap\"><table class=\"states\"><thead><tr><th>State</th><th>When</th><th>Stayed</th><th>Reason</th><th>Data</th></tr></thead><tbody>");
         for (var i = 0; i < history.Count; i++)
         {
             var entry = history[i];
             var until = i == 0 ? now : history[i - 1].CreatedAt; // newest first: the next state is the previous row
             var stayed = i == 0 && entry.StateName is SucceededState.StateName or DeletedState.StateName ? "—" : Format.Duration(until - entry.CreatedAt);
-            html.Append($"<tr><td><span class=\"state state-{entry.StateName}\">{entry.StateName}</span></td><td>{Format.Time(entry.CreatedAt)}</td><td>{stayed}</td><td>{entry.Reason}</td><td>");
+            html.Append($"<tr><td><span class=\"state state-{entry.StateName}\">{entry.StateName}</span></td><td class=\"nowrap\">{Format.Time(entry.CreatedAt)}</td><td class=\"nowrap\">{stayed}</td><td>{entry.Reason}</td><td>");
             foreach (var (key, value) in entry.Data)
             {
                 if (key == "ExceptionDetails")
