@@ -15,13 +15,22 @@ internal static class HashPasswordCommand
     {
         var command = new Command(
             "hash-password",
-            "Reads a password from standard input (typed without echo at a terminal, or piped) and prints its ASP.NET Core Identity hash (PasswordHasher, v3).");
+            "Reads a password from standard input (typed without echo at a terminal, or piped) and prints its ASP.NET Core Identity hash (PasswordHasher, v3).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
         command.SetAction(RunAsync);
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        if (parseResult.UnmatchedTokens.Count > 0)
+        {
+            // Not echoed: it may well be the password.
+            throw new UsageException("hash-password takes no arguments: it reads the password from standard input, so the password stays out of the shell's history.");
+        }
+
         var password = Console.IsInputRedirected ? await Console.In.ReadLineAsync(cancellationToken) : ReadFromTerminal();
         if (string.IsNullOrEmpty(password))
         {
