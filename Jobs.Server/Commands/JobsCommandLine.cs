@@ -64,6 +64,12 @@ internal static class JobsCommandLine
             await error.WriteLineAsync("error: " + message);
             return ExitCodes.Failure;
         }
+        catch (Exception ex) when (ex is not HostAbortedException)
+        {
+            // A bug rather than a problem of the input or the environment: the stack trace helps to find it.
+            await error.WriteLineAsync("error: unexpected failure: " + ex);
+            return ExitCodes.Failure;
+        }
     }
 
     private static string CommandPath(ParseResult parseResult) =>

@@ -116,7 +116,7 @@ internal static class CliProcess
         }
     }
 
-    private static string DotNet()
+    internal static string DotNet()
     {
         var path = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         if (!string.IsNullOrEmpty(path) && File.Exists(path))
