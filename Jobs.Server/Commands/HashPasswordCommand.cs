@@ -56,6 +56,13 @@ internal static class HashPasswordCommand
 
     private static string Prompt(string prompt)
     {
+        // Asking for a key switches the terminal to reading without echo before the prompt shows, so nothing typed
+        // after it appears on the screen; what was typed ahead is dropped, as getpass(3) does.
+        while (Console.KeyAvailable)
+        {
+            Console.ReadKey(intercept: true);
+        }
+
         Console.Error.Write(prompt);
         var text = new StringBuilder();
         while (true)
