@@ -15,7 +15,7 @@ internal static class CliProcess
     /// <summary>Runs a command to its end; <paramref name="input"/> (when given) is written to its standard input, which is then closed.</summary>
     public static async Task<CliResult> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null, string? input = null)
     {
-        using var process = new Process { StartInfo = StartInfo(args, environment, redirectInput: true) };
+        using var process = new Process { StartInfo = StartInfo(args, environment) };
         var output = new StringBuilder();
         var error = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
@@ -66,7 +66,7 @@ internal static class CliProcess
         return environment;
     }
 
-    private static ProcessStartInfo StartInfo(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment, bool redirectInput)
+    private static ProcessStartInfo StartInfo(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment)
     {
         var dll = Binaries.JobsServer;
         var info = new ProcessStartInfo(DotNet())
@@ -74,7 +74,7 @@ internal static class CliProcess
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = redirectInput,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(dll);
