@@ -1,41 +1,7 @@
-using Jobs.Dashboard;
-using Jobs.Server;
-using Jobs.Server.Alerts;
-using Jobs.Server.DashboardUsers;
-using Microsoft.Extensions.Options;
+using Jobs.Server.Commands;
 
-var builder = WebApplication.CreateBuilder(args);
-var tasksSwitchedOff = JobsHostConfiguration.ApplyDefaults(builder.Configuration);
-var storage = builder.Services.AddJobsHost(builder.Configuration);
-builder.Services.AddJobsDashboard(builder.Configuration);
-
-var app = builder.Build();
-if (storage == JobsStorageKind.InMemory)
-{
-    JobsHostLog.InMemoryStorage(app.Logger);
-}
-else
-{
-    JobsHostLog.PostgreSqlStorage(app.Logger, builder.Configuration["Jobs:PostgreSql:SchemaName"] ?? "jobs");
-}
-
-foreach (var taskId in tasksSwitchedOff)
-{
-    JobsHostLog.TaskWithoutDatabase(app.Logger, taskId);
-}
-
-var alerts = app.Services.GetRequiredService<IOptions<AlertEmailOptions>>().Value;
-if (alerts.Enabled)
-{
-    AlertsLog.Enabled(app.Logger, alerts.Host!, alerts.Port, alerts.TlsMode, alerts.To.Count, alerts.Window, alerts.Queue);
-}
-
-app.MapJobsStatus();
-
-// Local requests only unless Jobs:Dashboard names users (sign-in), policies or roles (see appsettings.json).
-app.UseDashboardUsers("/jobs");
-app.MapJobsDashboard("/jobs");
-await app.RunAsync();
+// No command, or `run`: the web host of ServerHost.cs. The other commands: Commands/.
+return await JobsCommandLine.InvokeAsync(args);
 
 /// <summary>Visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

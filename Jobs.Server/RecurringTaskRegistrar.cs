@@ -30,11 +30,19 @@ internal sealed class RecurringTaskRegistrar : IHostedService
                 continue;
             }
 
-            var options = new RecurringJobOptions { TimeZoneId = task.TimeZoneId, Queue = task.Queue };
-            await _manager.AddOrUpdateAsync(task.Id, task.ToJob(), task.Cron, options, cancellationToken);
+            await RegisterAsync(_manager, task, cancellationToken);
             JobsHostLog.TaskRegistered(_logger, task.Id, task.Cron, task.TimeZoneId, task.Queue);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Puts one task on the schedule (or updates it there) with its cron, time zone and queue.</summary>
+    public static Task RegisterAsync(IRecurringJobManager manager, RecurringTaskDefinition task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manager);
+        ArgumentNullException.ThrowIfNull(task);
+        var options = new RecurringJobOptions { TimeZoneId = task.TimeZoneId, Queue = task.Queue };
+        return manager.AddOrUpdateAsync(task.Id, task.ToJob(), task.Cron, options, cancellationToken);
+    }
 }

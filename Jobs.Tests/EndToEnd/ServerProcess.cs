@@ -47,10 +47,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> in the dll's folder with <paramref name="environment"/> added to the test's environment.</summary>
-    public static ServerProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> [<paramref name="args"/>]</c> in the dll's folder with <paramref name="environment"/> added to the test's environment.</summary>
+    public static ServerProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string>? args = null)
     {
-        var info = new ProcessStartInfo(DotNet(), [dll])
+        var info = new ProcessStartInfo(DotNet(), [dll, .. args ?? []])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
