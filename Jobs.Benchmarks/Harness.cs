@@ -47,7 +47,7 @@ internal static class Harness
             }
 
             client.EnqueueMany(Enumerable.Range(0, 2_000).Select(_ => Noop()));
-            await DrainAsync(storage, db, 10, 2_500, measure: false);
+            await DrainAsync(storage, db, 10, 0, 2_500, measure: false);
 
             if (options.Runs("enqueue"))
             {
@@ -64,17 +64,19 @@ internal static class Harness
                 results.Add(("enqueue_bulk_per_s", "enqueue, bulk EnqueueMany (20,000)", await EnqueueBulkAsync(client, db), "jobs/s"));
             }
 
-            foreach (var workers in options.Runs("drain") ? new[] { 10, 40 } : [])
+            // Each worker count runs with the default (no jobs claimed ahead), then with as many claimed ahead as workers.
+            foreach (var (workers, prefetch) in options.Runs("drain") ? new[] { (10, 0), (10, 10), (40, 0), (40, 40) } : [])
             {
                 await db.ResetAsync();
                 client.EnqueueMany(Enumerable.Range(0, JobCount).Select(_ => Noop()));
                 await db.SettleAsync();
+                var key = prefetch == 0 ? $"drain_{workers}" : $"drain_{workers}_prefetch";
                 var before = await meter.TakeAsync();
-                var perSecond = await DrainAsync(storage, db, workers, JobCount, measure: true);
+                var perSecond = await DrainAsync(storage, db, workers, prefetch, JobCount, measure: true);
                 var cost = CostMeter.PerJob(before, await meter.TakeAsync(), JobCount);
-                Info($"drain, {workers} workers: {cost}");
-                results.Add(($"drain_{workers}_per_s", $"drain 20,000 no-ops, {workers} workers", perSecond, "jobs/s"));
-                AddCost(results, $"drain_{workers}", cost);
+                Info($"{key}: {cost}");
+                results.Add(($"{key}_per_s", $"drain 20,000 no-ops, {workers} workers, {prefetch} ahead", perSecond, "jobs/s"));
+                AddCost(results, key, cost);
             }
 
             if (options.Runs("pickup"))
@@ -209,11 +211,11 @@ internal static class Harness
     }
 
     /// <summary>Starts a server and waits until the counters say nothing is Enqueued or Processing and <paramref name="expected"/> more jobs Succeeded.</summary>
-    private static async Task<double> DrainAsync(PostgreSqlJobStorage storage, BenchDatabase db, int workers, int expected, bool measure)
+    private static async Task<double> DrainAsync(PostgreSqlJobStorage storage, BenchDatabase db, int workers, int prefetch, int expected, bool measure)
     {
         var (_, _, succeededBefore) = await db.CountersAsync();
         await using var server = new BackgroundJobServer(
-            new BackgroundJobServerOptions { WorkerCount = workers, ServerName = $"bench-drain-{workers}" },
+            new BackgroundJobServerOptions { WorkerCount = workers, PrefetchCount = prefetch, ServerName = $"bench-drain-{workers}" },
             storage);
         var watch = Stopwatch.StartNew();
         await server.StartAsync(CancellationToken.None);
@@ -245,7 +247,7 @@ internal static class Harness
                 throw new InvalidOperationException($"Drain with {workers} workers: {counted} jobs Succeeded, expected {expected}.");
             }
 
-            Info($"drain, {workers} workers: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s");
+            Info($"drain, {workers} workers, {prefetch} ahead: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s");
         }
 
         return rate;
