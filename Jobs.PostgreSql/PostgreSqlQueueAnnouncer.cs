@@ -22,6 +22,7 @@ internal sealed class PostgreSqlQueueAnnouncer : IAsyncDisposable
     private readonly Lock _gate = new();
     private HashSet<string> _pending = new(StringComparer.Ordinal);
     private Task _sending = Task.CompletedTask;
+    private bool _sendingNow;
     private bool _disposed;
 
     public PostgreSqlQueueAnnouncer(NpgsqlDataSource dataSource, PostgreSqlQueries queries, ILogger logger)
@@ -31,7 +32,7 @@ internal sealed class PostgreSqlQueueAnnouncer : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Announces the queues soon; returns at once.</summary>
+    /// <summary>Announces the queues: sends them now unless an announcement is in flight, which then carries them next; never waits for the answer.</summary>
     public void Announce(IEnumerable<string> queues)
     {
         lock (_gate)
@@ -47,10 +48,20 @@ internal sealed class PostgreSqlQueueAnnouncer : IAsyncDisposable
                 added |= _pending.Add(queue);
             }
 
-            if (added && _sending.IsCompleted)
+            if (!added || _sendingNow)
             {
-                _sending = Task.Run(SendAsync);
+                return;
             }
+
+            _sendingNow = true;
+        }
+
+        // Started on the caller's thread (no hop to the thread pool before the notification is written): the
+        // caller goes on as soon as the statement is sent.
+        var sending = SendAsync();
+        lock (_gate)
+        {
+            _sending = sending;
         }
     }
 
@@ -76,6 +87,7 @@ internal sealed class PostgreSqlQueueAnnouncer : IAsyncDisposable
             {
                 if (_pending.Count == 0)
                 {
+                    _sendingNow = false;
                     return;
                 }
 
