@@ -28,7 +28,7 @@ internal sealed class BenchDatabase(NpgsqlDataSource dataSource, string connecti
     /// <summary>Enqueued, Processing and Succeeded, read from the counters the storage keeps (a few index lookups).</summary>
     public async Task<(long Enqueued, long Processing, long Succeeded)> CountersAsync()
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = dataSource.CreateCommand(CostMeter.HarnessTag + $"""
             SELECT coalesce(sum(value) FILTER (WHERE key = 'state:Enqueued'), 0)::bigint,
                    coalesce(sum(value) FILTER (WHERE key = 'state:Processing'), 0)::bigint,
                    coalesce(sum(value) FILTER (WHERE key = 'state:Succeeded'), 0)::bigint
@@ -66,13 +66,13 @@ internal sealed class BenchDatabase(NpgsqlDataSource dataSource, string connecti
 
     public async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(CostMeter.HarnessTag + sql);
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task ExecuteAsync(string sql, int timeoutSeconds = 600)
     {
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(CostMeter.HarnessTag + sql);
         command.CommandTimeout = timeoutSeconds;
         await command.ExecuteNonQueryAsync();
     }

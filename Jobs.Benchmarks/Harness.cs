@@ -13,6 +13,7 @@ namespace Jobs.Benchmarks;
 internal static class Harness
 {
     public const int JobCount = 20_000;
+    private const int ConcurrentCallers = 16;
     private const int PickupSamples = 200;
     private const int PickupWarmup = 20;
     private static readonly TimeSpan IdleSettle = TimeSpan.FromSeconds(6);
@@ -27,12 +28,14 @@ internal static class Harness
         var schema = "bench_" + Guid.NewGuid().ToString("N")[..10];
         var results = new List<(string Key, string Label, double Value, string Unit)>();
         using var loggerFactory = CreateLoggerFactory();
-        await using var admin = NpgsqlDataSource.Create(options.Connection);
+        // The harness's own pool skips the reset on close, so that no reset statement of its own is counted as the engine's.
+        await using var admin = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(options.Connection) { NoResetOnClose = true });
         var storage = new PostgreSqlJobStorage(options.Connection, new PostgreSqlStorageOptions { SchemaName = schema }, loggerFactory: loggerFactory);
         try
         {
             await storage.InitializeAsync(CancellationToken.None);
             var db = new BenchDatabase(admin, options.Connection, schema);
+            var meter = new CostMeter(admin);
             Info($"schema {schema}; {await db.ScalarAsync<string>("SELECT version()")}");
             Info($"synchronous_commit={await db.ScalarAsync<string>("SHOW synchronous_commit")} fsync={await db.ScalarAsync<string>("SHOW fsync")}; nproc={Environment.ProcessorCount}");
             var client = new BackgroundJobClient(storage);
@@ -44,11 +47,16 @@ internal static class Harness
             }
 
             client.EnqueueMany(Enumerable.Range(0, 2_000).Select(_ => Noop()));
-            await DrainAsync(storage, db, 10, 2_500, measure: false);
+            await DrainAsync(storage, db, 10, 0, 2_500, measure: false);
 
             if (options.Runs("enqueue"))
             {
-                results.Add(("enqueue_per_s", "enqueue, one at a time (20,000)", await EnqueueOneByOneAsync(client, db), "jobs/s"));
+                var (rate, cost) = await EnqueueOneByOneAsync(client, db, meter);
+                results.Add(("enqueue_per_s", "enqueue, one at a time (20,000)", rate, "jobs/s"));
+                AddCost(results, "enqueue", cost);
+                (rate, cost) = await EnqueueConcurrentlyAsync(client, db, meter);
+                results.Add(("enqueue_concurrent_per_s", $"enqueue, one per call, {ConcurrentCallers} callers", rate, "jobs/s"));
+                AddCost(results, "enqueue_concurrent", cost);
             }
 
             if (options.Runs("bulk"))
@@ -56,13 +64,19 @@ internal static class Harness
                 results.Add(("enqueue_bulk_per_s", "enqueue, bulk EnqueueMany (20,000)", await EnqueueBulkAsync(client, db), "jobs/s"));
             }
 
-            foreach (var workers in options.Runs("drain") ? new[] { 10, 40 } : [])
+            // Each worker count runs with the default (no jobs claimed ahead), then with as many claimed ahead as workers.
+            foreach (var (workers, prefetch) in options.Runs("drain") ? new[] { (10, 0), (10, 10), (40, 0), (40, 40) } : [])
             {
                 await db.ResetAsync();
                 client.EnqueueMany(Enumerable.Range(0, JobCount).Select(_ => Noop()));
                 await db.SettleAsync();
-                var perSecond = await DrainAsync(storage, db, workers, JobCount, measure: true);
-                results.Add(($"drain_{workers}_per_s", $"drain 20,000 no-ops, {workers} workers", perSecond, "jobs/s"));
+                var key = prefetch == 0 ? $"drain_{workers}" : $"drain_{workers}_prefetch";
+                var before = await meter.TakeAsync();
+                var perSecond = await DrainAsync(storage, db, workers, prefetch, JobCount, measure: true);
+                var cost = CostMeter.PerJob(before, await meter.TakeAsync(), JobCount);
+                Info($"{key}: {cost}");
+                results.Add(($"{key}_per_s", $"drain 20,000 no-ops, {workers} workers, {prefetch} ahead", perSecond, "jobs/s"));
+                AddCost(results, key, cost);
             }
 
             if (options.Runs("pickup"))
@@ -107,7 +121,7 @@ internal static class Harness
         Console.WriteLine(new string('-', 72));
         foreach (var (_, label, value, unit) in results)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-52} {value,12:0.##}  {unit}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{label,-52} {value,12:0.###}  {unit}"));
         }
 
         if (options.Json)
@@ -128,10 +142,30 @@ internal static class Harness
 
     private static Expression<Action<BenchJobs>> Noop() => j => j.Noop();
 
-    private static async Task<double> EnqueueOneByOneAsync(BackgroundJobClient client, BenchDatabase db)
+    private static void AddCost(List<(string Key, string Label, double Value, string Unit)> results, string prefix, CostMeter.Cost cost)
+    {
+        results.Add(($"{prefix}_cpu_ms_per_job", $"  {prefix}: CPU of this process per job", cost.CpuMs, "ms"));
+        if (cost.Statements is { } statements)
+        {
+            results.Add(($"{prefix}_statements_per_job", $"  {prefix}: PostgreSQL statements per job", statements, ""));
+        }
+
+        if (cost.ServerExecutionMs is { } execution)
+        {
+            results.Add(($"{prefix}_server_exec_ms_per_job", $"  {prefix}: PostgreSQL execution time per job", execution, "ms"));
+        }
+
+        if (cost.WalFlushes is { } flushes)
+        {
+            results.Add(($"{prefix}_wal_flushes_per_job", $"  {prefix}: WAL flushes per job", flushes, ""));
+        }
+    }
+
+    private static async Task<(double Rate, CostMeter.Cost Cost)> EnqueueOneByOneAsync(BackgroundJobClient client, BenchDatabase db, CostMeter meter)
     {
         await db.ResetAsync();
         await db.SettleAsync();
+        var before = await meter.TakeAsync();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < JobCount; i++)
         {
@@ -139,10 +173,38 @@ internal static class Harness
         }
 
         watch.Stop();
+        var cost = CostMeter.PerJob(before, await meter.TakeAsync(), JobCount);
         await db.ExpectEnqueuedAsync(JobCount);
         var rate = JobCount / watch.Elapsed.TotalSeconds;
-        Info($"enqueue one at a time: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s");
-        return rate;
+        Info($"enqueue one at a time: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s; {cost}");
+        return (rate, cost);
+    }
+
+    /// <summary>
+    /// <see cref="ConcurrentCallers"/> callers (as web requests are) each enqueue one job per call, awaiting it before the
+    /// next; every call is still its own durable transaction, and PostgreSQL flushes concurrent commits together.
+    /// </summary>
+    private static async Task<(double Rate, CostMeter.Cost Cost)> EnqueueConcurrentlyAsync(BackgroundJobClient client, BenchDatabase db, CostMeter meter)
+    {
+        await db.ResetAsync();
+        await db.SettleAsync();
+        var next = 0;
+        var before = await meter.TakeAsync();
+        var watch = Stopwatch.StartNew();
+        var callers = Enumerable.Range(0, ConcurrentCallers).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) <= JobCount)
+            {
+                await client.EnqueueAsync<BenchJobs>(j => j.Noop());
+            }
+        }));
+        await Task.WhenAll(callers);
+        watch.Stop();
+        var cost = CostMeter.PerJob(before, await meter.TakeAsync(), JobCount);
+        await db.ExpectEnqueuedAsync(JobCount);
+        var rate = JobCount / watch.Elapsed.TotalSeconds;
+        Info($"enqueue one per call, {ConcurrentCallers} callers: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s; {cost}");
+        return (rate, cost);
     }
 
     private static async Task<double> EnqueueBulkAsync(BackgroundJobClient client, BenchDatabase db)
@@ -159,11 +221,11 @@ internal static class Harness
     }
 
     /// <summary>Starts a server and waits until the counters say nothing is Enqueued or Processing and <paramref name="expected"/> more jobs Succeeded.</summary>
-    private static async Task<double> DrainAsync(PostgreSqlJobStorage storage, BenchDatabase db, int workers, int expected, bool measure)
+    private static async Task<double> DrainAsync(PostgreSqlJobStorage storage, BenchDatabase db, int workers, int prefetch, int expected, bool measure)
     {
         var (_, _, succeededBefore) = await db.CountersAsync();
         await using var server = new BackgroundJobServer(
-            new BackgroundJobServerOptions { WorkerCount = workers, ServerName = $"bench-drain-{workers}" },
+            new BackgroundJobServerOptions { WorkerCount = workers, PrefetchCount = prefetch, ServerName = $"bench-drain-{workers}" },
             storage);
         var watch = Stopwatch.StartNew();
         await server.StartAsync(CancellationToken.None);
@@ -195,7 +257,7 @@ internal static class Harness
                 throw new InvalidOperationException($"Drain with {workers} workers: {counted} jobs Succeeded, expected {expected}.");
             }
 
-            Info($"drain, {workers} workers: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s");
+            Info($"drain, {workers} workers, {prefetch} ahead: {watch.Elapsed.TotalMilliseconds:0} ms, {rate:0}/s");
         }
 
         return rate;

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Could not look for enqueued jobs before waiting; waiting for a notification")]
     public static partial void EnqueuedCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2095, Level = LogLevel.Warning, Message = "Announcing {Count} queue(s) with enqueued jobs failed; servers find the jobs at their next poll")]
+    public static partial void AnnounceFailed(ILogger logger, Exception exception, int count);
 }

@@ -27,6 +27,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
     private readonly PostgreSqlNotifier _notifier;
+    private readonly PostgreSqlQueueAnnouncer _announcer;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
     private int _disposed;
@@ -54,12 +55,20 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
         }
 
+        // Session state (advisory locks, LISTEN) lives only on connections of SessionDataSource. Every other connection
+        // leaves nothing behind, so it is returned to the pool without the reset, which cost seven statements on the
+        // next use of the connection (DISCARD ALL cannot be used: it would drop the prepared statements).
+        var sessionBuilder = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
+        builder.NoResetOnClose = true;
+        sessionBuilder.MaxAutoPrepare = 0;
         DataSource = NpgsqlDataSource.Create(builder);
+        SessionDataSource = NpgsqlDataSource.Create(sessionBuilder);
         Schema = "\"" + Options.SchemaName + "\"";
         Channel = "jobs_" + Options.SchemaName;
         Queries = new PostgreSqlQueries(Schema, Channel);
         _pipeline = PostgreSqlResilience.Create(Options, TimeProvider, _logger);
-        _notifier = new PostgreSqlNotifier(DataSource, Channel, Options.NotificationReconnectDelay, TimeProvider, _logger);
+        _notifier = new PostgreSqlNotifier(SessionDataSource, Channel, Options.NotificationReconnectDelay, TimeProvider, _logger);
+        _announcer = new PostgreSqlQueueAnnouncer(DataSource, Queries, _logger);
         Monitoring = new PostgreSqlMonitoringApi(this);
     }
 
@@ -67,6 +76,9 @@ public sealed class PostgreSqlJobStorage : IJobStorage
 
     /// <summary>The pool every operation uses.</summary>
     internal NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The pool of connections that keep session state (advisory locks, LISTEN): reset when returned.</summary>
+    internal NpgsqlDataSource SessionDataSource { get; }
 
     /// <summary>The schema as a quoted identifier, ready to put in SQL (<c>"jobs"</c>).</summary>
     internal string Schema { get; }
@@ -147,25 +159,40 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         // One creation time for every attempt, so a retry finds jobs an earlier attempt committed (its answer lost)
         // instead of writing them twice.
         var now = TimeProvider.GetUtcNow();
-        return RunAsync(
+        return CreateAndAnnounceAsync(jobs, now, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<string>> CreateAndAnnounceAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The queues are announced once the jobs are committed, outside their transaction (see PostgreSqlQueueAnnouncer).
+        var enqueuedIn = new HashSet<string>(StringComparer.Ordinal);
+        var ids = await RunAsync(
             async (connection, isRetry, token) =>
             {
                 if (isRetry && await FindCreatedJobsAsync(connection, jobs, now, token) is { } existing)
                 {
+                    // An earlier attempt committed them; announce every queue they may have gone to.
+                    enqueuedIn.UnionWith(jobs.Select(j => j.InitialState is States.EnqueuedState { Queue: { } named } ? named : j.Queue));
                     return existing;
                 }
 
                 if (jobs.Count <= CreateChunkSize)
                 {
-                    return await CreateJobsOnAsync(connection, null, jobs, null, token, now);
+                    return await CreateJobsOnAsync(connection, null, jobs, null, token, now, enqueuedIn);
                 }
 
                 await using var transaction = await connection.BeginTransactionAsync(token);
-                var ids = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now);
+                var created = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now, enqueuedIn);
                 await transaction.CommitAsync(token);
-                return ids;
+                return created;
             },
             cancellationToken);
+        if (enqueuedIn.Count > 0)
+        {
+            _announcer.Announce(enqueuedIn);
+        }
+
+        return ids;
     }
 
     /// <summary>The ids of <paramref name="jobs"/> when an earlier attempt created exactly them at <paramref name="now"/>; otherwise null.</summary>
@@ -479,7 +506,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         await InitializeAsync(cancellationToken);
         return await _pipeline.ExecuteAsync(
             async token => await PostgreSqlDistributedLock.AcquireAsync(
-                DataSource, Options.SchemaName, resource, timeout, Options.DistributedLockPollInterval, TimeProvider, _logger, token),
+                SessionDataSource, Options.SchemaName, resource, timeout, Options.DistributedLockPollInterval, TimeProvider, _logger, token),
             cancellationToken);
     }
 
@@ -665,8 +692,10 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             return;
         }
 
+        await _announcer.DisposeAsync();
         await _notifier.DisposeAsync();
         await DataSource.DisposeAsync();
+        await SessionDataSource.DisposeAsync();
         _initializeGate.Dispose();
     }
 
@@ -678,7 +707,8 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         IReadOnlyList<NewJob> jobs,
         DateTimeOffset? lastExecution,
         CancellationToken cancellationToken,
-        DateTimeOffset? createdAt = null)
+        DateTimeOffset? createdAt = null,
+        ISet<string>? announceLater = null)
     {
         var ids = new List<string>(jobs.Count);
         for (var start = 0; start < jobs.Count; start += CreateChunkSize)
@@ -721,7 +751,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
                 recurring[i] = job.RecurringJobId;
             }
 
-            await using var command = new NpgsqlCommand(Queries.CreateJobs, connection, transaction);
+            await using var command = new NpgsqlCommand(announceLater is null ? Queries.CreateJobs : Queries.CreateJobsUnannounced, connection, transaction);
             var p = command.Parameters;
             p.Add(new NpgsqlParameter<string[]>("type", types));
             p.Add(new NpgsqlParameter<string[]>("method", methods));
@@ -751,6 +781,10 @@ public sealed class PostgreSqlJobStorage : IJobStorage
                     else if (missingParents.Count == 0)
                     {
                         ids.Add(reader.GetInt64(0).ToString(CultureInfo.InvariantCulture));
+                        if (announceLater is not null && !reader.IsDBNull(2))
+                        {
+                            announceLater.Add(reader.GetString(2));
+                        }
                     }
                 }
             }

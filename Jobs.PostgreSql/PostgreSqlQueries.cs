@@ -11,81 +11,12 @@ internal sealed class PostgreSqlQueries
         var s = schema;
         var notify = $"pg_notify('{channel}', x.queue)";
 
-        CreateJobs = $$"""
-            WITH input AS MATERIALIZED (
-              SELECT i.*, nextval('{{s}}.job_id_seq') AS id,
-                     CASE WHEN i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint END AS parent_id
-              FROM unnest(@type::text[], @method::text[], @ptypes::text[], @args::text[], @queue::text[], @state::text[],
-                          @reason::text[], @data::text[], @scheduled::timestamptz[], @parent::text[], @copt::smallint[], @rec::text[])
-                   WITH ORDINALITY AS i(type, method, ptypes, args, queue, state, reason, data, scheduled_at, parent, copt, recurring_job_id, ord)
-            ),
-            parents AS MATERIALIZED (
-              -- = ANY (ARRAY(...)): the ids are collected once and looked up through the primary key, whatever
-              -- the planner believes of the input's size (an IN semi-join here was planned as a scan of every job).
-              SELECT p.id, p.state FROM {{s}}.job p
-              WHERE p.id = ANY (ARRAY(SELECT parent_id FROM input WHERE parent_id IS NOT NULL))
-              FOR SHARE
-            ),
-            -- A continuation whose parent does not exist is a bad call: nothing of the batch is written, the
-            -- missing parents are returned instead and the caller gets an ArgumentException.
-            missing AS MATERIALIZED (
-              SELECT i.ord, i.parent FROM input i
-              WHERE i.state = 'Awaiting' AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.id = i.parent_id)
-            ),
-            resolved AS MATERIALIZED (
-              SELECT i.*,
-                CASE WHEN i.state <> 'Awaiting' THEN i.state
-                     WHEN p.state = 'Succeeded' THEN 'Enqueued'
-                     WHEN p.state = 'Deleted' THEN CASE WHEN i.copt = 1 THEN 'Enqueued' ELSE 'Deleted' END
-                     ELSE 'Awaiting' END AS final_state,
-                CASE WHEN i.state <> 'Awaiting' THEN NULL
-                     WHEN p.state = 'Succeeded' THEN 'Parent job ' || i.parent || ' already succeeded'
-                     WHEN p.state = 'Deleted' THEN 'Parent job ' || i.parent || ' was already deleted'
-                END AS auto_reason
-              FROM input i LEFT JOIN parents p ON p.id = i.parent_id
-              WHERE NOT EXISTS (SELECT 1 FROM missing)
-            ),
-            ins AS (
-              INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
-                                     state_changed_at, created_at, enqueued_at, scheduled_at, expire_at, parent_id,
-                                     continuation_options, recurring_job_id)
-              SELECT r.id, r.type, r.method, string_to_array(r.ptypes, chr(31)), r.args, r.queue, r.final_state,
-                     coalesce(r.auto_reason, r.reason), CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END,
-                     @now, @now,
-                     CASE WHEN r.final_state = 'Enqueued' THEN @now END,
-                     CASE WHEN r.final_state = 'Scheduled' THEN r.scheduled_at END,
-                     CASE WHEN r.final_state IN ('Succeeded', 'Deleted') THEN @expire END,
-                     r.parent_id, r.copt, r.recurring_job_id
-              FROM resolved r
-              RETURNING id, NULL::text AS old_state, NULL::text AS old_queue, state AS new_state, queue AS new_queue
-            ),
-            hist AS (
-              INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
-              SELECT id, state, reason, data, @now FROM (
-                SELECT r.id, r.ord, 0 AS step, r.state, r.reason, r.data::jsonb AS data FROM resolved r WHERE r.auto_reason IS NOT NULL
-                UNION ALL
-                SELECT r.id, r.ord, 1, r.final_state, coalesce(r.auto_reason, r.reason),
-                       CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END FROM resolved r
-              ) h ORDER BY ord, step
-            ),
-            {{Counters(s, "ins")}},
-            rec AS (
-              UPDATE {{s}}.recurring_job rj SET last_job_id = x.id, last_execution = @last_execution
-              FROM (SELECT recurring_job_id, max(id) AS id FROM resolved WHERE recurring_job_id IS NOT NULL GROUP BY recurring_job_id) x
-              WHERE rj.id = x.recurring_job_id
-            ),
-            notified AS (
-              SELECT {{notify}} FROM (SELECT DISTINCT new_queue AS queue FROM ins WHERE new_state = 'Enqueued') x
-            )
-            SELECT x.id, x.missing_parent FROM (
-              SELECT r.ord, r.id, NULL::text AS missing_parent, (SELECT count(*) FROM notified) AS notified FROM resolved r
-              UNION ALL
-              SELECT m.ord, NULL, m.parent, 0 FROM missing m
-            ) x ORDER BY x.ord
-            """;
+        CreateJobs = CreateJobsSql(s, notify);
+        CreateJobsUnannounced = CreateJobsSql(s, null);
 
         // Run first in a batch (one implicit transaction): that transaction commits without waiting for the WAL flush.
         RelaxCommit = "SELECT set_config('synchronous_commit', 'off', true)";
+        AnnounceQueues = $"SELECT pg_notify('{channel}', q) FROM unnest(@queues::text[]) q";
 
         FetchNext = $$"""
             WITH earlier AS MATERIALIZED (
@@ -381,6 +312,12 @@ internal sealed class PostgreSqlQueries
     /// <summary>Makes the current transaction commit without waiting for its WAL flush.</summary>
     public string RelaxCommit { get; }
 
+    /// <summary><see cref="CreateJobs"/> without the notification: the caller announces the queues after its commit.</summary>
+    public string CreateJobsUnannounced { get; }
+
+    /// <summary>Notifies listeners of queues (@queues) in a transaction of its own, committed without waiting for the WAL flush.</summary>
+    public string AnnounceQueues { get; }
+
     public string ChangeStates { get; }
 
     public string ReleaseContinuations { get; }
@@ -458,6 +395,90 @@ internal sealed class PostgreSqlQueries
         UNION ALL SELECT 'retries', -1 FROM {source} WHERE old_state = 'Scheduled' AND old_retry > 0
                     UNION ALL SELECT 'retries', 1 FROM {source} WHERE new_state = 'Scheduled' AND new_retry > 0
         """;
+
+    /// <summary>
+    /// Writes jobs, their first history entries and counter deltas; returns per job its id, or the missing parent, and the
+    /// queue when it was Enqueued. With <paramref name="notify"/> the statement also notifies listeners (they are woken when
+    /// the transaction commits); without, the caller announces the queues after the commit.
+    /// </summary>
+    private static string CreateJobsSql(string s, string? notify)
+    {
+        var notified = notify is null
+            ? string.Empty
+            : $",\n    notified AS (SELECT {notify} FROM (SELECT DISTINCT new_queue AS queue FROM ins WHERE new_state = 'Enqueued') x)";
+        var notifiedCount = notify is null ? "0" : "(SELECT count(*) FROM notified)";
+        return $$"""
+        WITH input AS MATERIALIZED (
+          SELECT i.*, nextval('{{s}}.job_id_seq') AS id,
+                 CASE WHEN i.parent ~ '^[0-9]{1,18}$' THEN i.parent::bigint END AS parent_id
+          FROM unnest(@type::text[], @method::text[], @ptypes::text[], @args::text[], @queue::text[], @state::text[],
+                      @reason::text[], @data::text[], @scheduled::timestamptz[], @parent::text[], @copt::smallint[], @rec::text[])
+               WITH ORDINALITY AS i(type, method, ptypes, args, queue, state, reason, data, scheduled_at, parent, copt, recurring_job_id, ord)
+        ),
+        parents AS MATERIALIZED (
+          -- = ANY (ARRAY(...)): the ids are collected once and looked up through the primary key, whatever
+          -- the planner believes of the input's size (an IN semi-join here was planned as a scan of every job).
+          SELECT p.id, p.state FROM {{s}}.job p
+          WHERE p.id = ANY (ARRAY(SELECT parent_id FROM input WHERE parent_id IS NOT NULL))
+          FOR SHARE
+        ),
+        -- A continuation whose parent does not exist is a bad call: nothing of the batch is written, the
+        -- missing parents are returned instead and the caller gets an ArgumentException.
+        missing AS MATERIALIZED (
+          SELECT i.ord, i.parent FROM input i
+          WHERE i.state = 'Awaiting' AND NOT EXISTS (SELECT 1 FROM parents p WHERE p.id = i.parent_id)
+        ),
+        resolved AS MATERIALIZED (
+          SELECT i.*,
+            CASE WHEN i.state <> 'Awaiting' THEN i.state
+                 WHEN p.state = 'Succeeded' THEN 'Enqueued'
+                 WHEN p.state = 'Deleted' THEN CASE WHEN i.copt = 1 THEN 'Enqueued' ELSE 'Deleted' END
+                 ELSE 'Awaiting' END AS final_state,
+            CASE WHEN i.state <> 'Awaiting' THEN NULL
+                 WHEN p.state = 'Succeeded' THEN 'Parent job ' || i.parent || ' already succeeded'
+                 WHEN p.state = 'Deleted' THEN 'Parent job ' || i.parent || ' was already deleted'
+            END AS auto_reason
+          FROM input i LEFT JOIN parents p ON p.id = i.parent_id
+          WHERE NOT EXISTS (SELECT 1 FROM missing)
+        ),
+        ins AS (
+          INSERT INTO {{s}}.job (id, type, method, parameter_types, arguments, queue, state, state_reason, state_data,
+                                 state_changed_at, created_at, enqueued_at, scheduled_at, expire_at, parent_id,
+                                 continuation_options, recurring_job_id)
+          SELECT r.id, r.type, r.method, string_to_array(r.ptypes, chr(31)), r.args, r.queue, r.final_state,
+                 coalesce(r.auto_reason, r.reason), CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END,
+                 @now, @now,
+                 CASE WHEN r.final_state = 'Enqueued' THEN @now END,
+                 CASE WHEN r.final_state = 'Scheduled' THEN r.scheduled_at END,
+                 CASE WHEN r.final_state IN ('Succeeded', 'Deleted') THEN @expire END,
+                 r.parent_id, r.copt, r.recurring_job_id
+          FROM resolved r
+          RETURNING id, NULL::text AS old_state, NULL::text AS old_queue, state AS new_state, queue AS new_queue
+        ),
+        hist AS (
+          INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+          SELECT id, state, reason, data, @now FROM (
+            SELECT r.id, r.ord, 0 AS step, r.state, r.reason, r.data::jsonb AS data FROM resolved r WHERE r.auto_reason IS NOT NULL
+            UNION ALL
+            SELECT r.id, r.ord, 1, r.final_state, coalesce(r.auto_reason, r.reason),
+                   CASE WHEN r.auto_reason IS NULL THEN r.data::jsonb ELSE '{}'::jsonb END FROM resolved r
+          ) h ORDER BY ord, step
+        ),
+        {{Counters(s, "ins")}},
+        rec AS (
+          UPDATE {{s}}.recurring_job rj SET last_job_id = x.id, last_execution = @last_execution
+          FROM (SELECT recurring_job_id, max(id) AS id FROM resolved WHERE recurring_job_id IS NOT NULL GROUP BY recurring_job_id) x
+          WHERE rj.id = x.recurring_job_id
+        ){{notified}}
+        SELECT x.id, x.missing_parent, x.enqueued_queue FROM (
+          SELECT r.ord, r.id, NULL::text AS missing_parent, CASE WHEN r.final_state = 'Enqueued' THEN r.queue END AS enqueued_queue,
+                 {{notifiedCount}} AS notified
+          FROM resolved r
+          UNION ALL
+          SELECT m.ord, NULL, m.parent, NULL, 0 FROM missing m
+        ) x ORDER BY x.ord
+        """;
+    }
 
     private static string RequeueServersJobs(string s, string notify, string deleteServers, string serverIds) => $$"""
         WITH srv AS (

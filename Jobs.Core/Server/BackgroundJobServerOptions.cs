@@ -24,6 +24,15 @@ public sealed class BackgroundJobServerOptions
     /// <summary>How often due scheduled and recurring jobs are looked for. Default: 1 s.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How many jobs the server claims ahead of its idle workers, so that a worker that finishes a job starts the next
+    /// one without waiting for a fetch. Jobs claimed ahead show as Processing on this server; one that no worker has
+    /// started within <see cref="QueuePollInterval"/> goes back to its queue, as do all of them when the server stops.
+    /// Useful for many short jobs; with long jobs, a job claimed ahead waits up to that long while another server may
+    /// be idle. Default: 0 (claim only for idle workers).
+    /// </summary>
+    public int PrefetchCount { get; set; }
+
     /// <summary>How long fetching waits for a notification before it polls anyway. Default: 5 s.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -42,6 +51,11 @@ public sealed class BackgroundJobServerOptions
         if (WorkerCount < 1)
         {
             throw new ArgumentException($"WorkerCount must be at least 1, was {WorkerCount}.");
+        }
+
+        if (PrefetchCount < 0)
+        {
+            throw new ArgumentException($"PrefetchCount must not be negative, was {PrefetchCount}.");
         }
 
         if (Queues is null || Queues.Count == 0)

@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Jobs.Server;
 
 /// <summary>
-/// The fetcher and the workers. The fetcher claims as many jobs as there are idle workers in one
-/// round trip and hands them over locally; after a full batch it fetches again at once, otherwise it
-/// waits for the storage's wake-up (or the poll interval). Workers perform a job and hand its
+/// The fetcher and the workers. The fetcher claims as many jobs as there are idle workers (plus
+/// <see cref="BackgroundJobServerOptions.PrefetchCount"/> ahead of them) in one round trip and hands
+/// them over locally; after a full batch it fetches again at once, otherwise it waits for the storage's
+/// wake-up (or the poll interval). A job claimed ahead that no worker started within the poll interval
+/// goes back to its queue. Workers perform a job and hand its
 /// outcome to the <see cref="CompletionBatcher"/>; the outcome's result is awaited (and a lost
 /// compare-and-set logged) beside the worker, which goes on with its next job, so fetching, performing
 /// and storing overlap. At most <see cref="MaxPendingOutcomes"/> finished jobs wait for the storage.
@@ -26,10 +28,11 @@ internal sealed class JobDispatcher : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RunningJob[] _running;
-    private readonly Channel<FetchedJob> _handoff = Channel.CreateUnbounded<FetchedJob>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<Claimed> _handoff = Channel.CreateUnbounded<Claimed>();
     private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly SemaphoreSlim _pendingOutcomes;
     private readonly Lock _abortLock = new();
+    private readonly int _prefetch;
     private int _free;
     private bool _abortRequested;
     private Task _fetcher = Task.CompletedTask;
@@ -45,7 +48,8 @@ internal sealed class JobDispatcher : IDisposable
         _pollInterval = options.QueuePollInterval;
         _time = time;
         _logger = logger;
-        _free = options.WorkerCount;
+        _prefetch = options.PrefetchCount;
+        _free = options.WorkerCount + options.PrefetchCount;
         _pendingOutcomes = new SemaphoreSlim(MaxPendingOutcomes(options.WorkerCount));
         _running = new RunningJob[options.WorkerCount];
         for (var i = 0; i < _running.Length; i++)
@@ -139,10 +143,16 @@ internal sealed class JobDispatcher : IDisposable
         {
             while (!stopping.IsCancellationRequested)
             {
+                if (_prefetch > 0)
+                {
+                    await GiveBackUnstartedAsync(stopping);
+                }
+
                 var free = Volatile.Read(ref _free);
                 if (free <= 0)
                 {
-                    await _slotFreed.WaitAsync(stopping);
+                    // With jobs claimed ahead, wake up at the poll interval to give back those no worker started.
+                    await _slotFreed.WaitAsync(_prefetch > 0 ? _pollInterval : Timeout.InfiniteTimeSpan, stopping);
                     continue;
                 }
 
@@ -153,9 +163,10 @@ internal sealed class JobDispatcher : IDisposable
                     wake ??= _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
                     var jobs = await _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
                     Interlocked.Add(ref _free, -jobs.Count);
+                    var claimedAt = _time.GetTimestamp();
                     foreach (var job in jobs)
                     {
-                        _handoff.Writer.TryWrite(job);
+                        _handoff.Writer.TryWrite(new Claimed(job, claimedAt));
                     }
 
                     errorDelay = TimeSpan.Zero;
@@ -197,6 +208,47 @@ internal sealed class JobDispatcher : IDisposable
         }
     }
 
+    /// <summary>Sends jobs claimed ahead that have waited longer than the poll interval back to their queues.</summary>
+    private async Task GiveBackUnstartedAsync(CancellationToken stopping)
+    {
+        var reader = _handoff.Reader;
+        var now = _time.GetTimestamp();
+        List<Claimed>? unstarted = null;
+        while (reader.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.ClaimedAt, now) >= _pollInterval && reader.TryRead(out var taken))
+        {
+            // A worker may have taken the oldest in between: what is read instead goes back too, it is claimed again soon.
+            (unstarted ??= []).Add(taken);
+        }
+
+        if (unstarted is null)
+        {
+            return;
+        }
+
+        var changes = unstarted
+            .Select(c => new StateChange(c.Job.Id, new EnqueuedState(c.Job.Queue, "Claimed ahead, but no worker of the server started it in time"))
+            {
+                ExpectedStates = [ProcessingState.StateName],
+                ExpectedServerId = _serverId,
+            })
+            .ToArray();
+        try
+        {
+            await _storage.ChangeStatesAsync(changes, stopping);
+            Interlocked.Add(ref _free, unstarted.Count);
+            ServerLog.GaveBackUnstartedJobs(_logger, unstarted.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            // Keep them: a worker performs them, or they are requeued when the server stops.
+            ServerLog.GiveBackFailed(_logger, ex, unstarted.Count);
+            foreach (var claimed in unstarted)
+            {
+                _handoff.Writer.TryWrite(claimed with { ClaimedAt = _time.GetTimestamp() });
+            }
+        }
+    }
+
     private TimeSpan NextErrorDelay(TimeSpan previous)
     {
         var first = _pollInterval < TimeSpan.FromSeconds(1) ? _pollInterval : TimeSpan.FromSeconds(1);
@@ -215,12 +267,12 @@ internal sealed class JobDispatcher : IDisposable
                     break;
                 }
 
-                if (!reader.TryRead(out var job))
+                if (!reader.TryRead(out var claimed))
                 {
                     continue;
                 }
 
-                await HandleAsync(job, slot);
+                await HandleAsync(claimed.Job, slot);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -298,4 +350,7 @@ internal sealed class JobDispatcher : IDisposable
             _slotFreed.Release();
         }
     }
+
+    /// <summary>A job this server holds and no worker has started yet, with the moment (timestamp) it was claimed.</summary>
+    private readonly record struct Claimed(FetchedJob Job, long ClaimedAt);
 }

@@ -70,4 +70,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Job {JobId} ({Method}) was skipped by server filter {Filter}")]
     public static partial void JobSkipped(ILogger logger, string jobId, Job method, string filter);
+
+    [LoggerMessage(EventId = 2060, Level = LogLevel.Debug, Message = "{Count} job(s) claimed ahead were not started in time and went back to their queues")]
+    public static partial void GaveBackUnstartedJobs(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2061, Level = LogLevel.Warning, Message = "Giving back {Count} job(s) claimed ahead failed; they stay with this server")]
+    public static partial void GiveBackFailed(ILogger logger, Exception exception, int count);
 }

@@ -20,11 +20,13 @@ public sealed class BackgroundJobServerOptionsTests
             Assert.That(options.ShutdownTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
             Assert.That(options.ExpirationCheckInterval, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(options.RunSchedulers, Is.True);
+            Assert.That(options.PrefetchCount, Is.Zero);
             Assert.DoesNotThrow(options.Validate);
         });
     }
 
     [TestCase(nameof(BackgroundJobServerOptions.WorkerCount))]
+    [TestCase(nameof(BackgroundJobServerOptions.PrefetchCount))]
     [TestCase(nameof(BackgroundJobServerOptions.Queues))]
     [TestCase(nameof(BackgroundJobServerOptions.HeartbeatInterval))]
     [TestCase(nameof(BackgroundJobServerOptions.ServerTimeout))]
@@ -35,6 +37,9 @@ public sealed class BackgroundJobServerOptionsTests
         {
             case nameof(BackgroundJobServerOptions.WorkerCount):
                 options.WorkerCount = 0;
+                break;
+            case nameof(BackgroundJobServerOptions.PrefetchCount):
+                options.PrefetchCount = -1;
                 break;
             case nameof(BackgroundJobServerOptions.Queues):
                 options.Queues = [];

@@ -91,6 +91,26 @@ public sealed class JobDispatcherTests
     }
 
     [Test]
+    public async Task Fetch_AsksForIdleWorkersAndJobsAhead_WhenPrefetchIsOn()
+    {
+        // Wake-ups come quickly, well within the poll interval after which a job claimed ahead would be given back.
+        _storage.Setup(s => s.WaitForJobsAsync(It.IsAny<IReadOnlyList<string>>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Returns((IReadOnlyList<string> _, TimeSpan _, CancellationToken ct) => Task.Delay(50, ct));
+        _batches.Enqueue([Fetched(j => j.RunAsync("a")), Fetched(j => j.RunAsync("b")), Fetched(j => j.RunAsync("c"))]);
+        await StartAsync(workers: 2, prefetch: 2);
+        await WaitAsync(_probe.Started, 2);
+
+        var first = await NextRequestAsync();
+        var second = await NextRequestAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Count, Is.EqualTo(4));
+            Assert.That(second.Count, Is.EqualTo(1), "two workers busy and one job waiting: one more may be claimed ahead");
+        });
+    }
+
+    [Test]
     public async Task Fetch_AsksOnlyForFreeWorkers_WhenSomeWorkersAreBusy()
     {
         _batches.Enqueue([Fetched(j => j.RunAsync("a")), Fetched(j => j.RunAsync("b"))]);
@@ -178,12 +198,13 @@ public sealed class JobDispatcherTests
         _storage.Verify(s => s.RemoveServerAsync(_server.ServerId, It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
-    private async Task StartAsync(int workers, TimeSpan? shutdownTimeout = null)
+    private async Task StartAsync(int workers, TimeSpan? shutdownTimeout = null, int prefetch = 0)
     {
         var options = new BackgroundJobServerOptions
         {
             ServerName = "mock",
             WorkerCount = workers,
+            PrefetchCount = prefetch,
             Queues = ["critical", "default"],
             QueuePollInterval = TimeSpan.FromSeconds(5),
             HeartbeatInterval = TimeSpan.FromSeconds(1),

@@ -89,4 +89,82 @@ public sealed class PostgreSqlServerTests : ServerTestBase
         await WaitAsync(Probe.Canceled.Task);
         await WaitForStateAsync(_storage, id, DeletedState.StateName);
     }
+
+    [Test]
+    public async Task Stop_RequeuesJobClaimedAhead_WhenNoWorkerStartedIt()
+    {
+        var client = new BackgroundJobClient(_storage);
+        var running = await client.EnqueueAsync<ProbeJob>(j => j.WaitForCancellationAsync(CancellationToken.None));
+        var ahead = await client.EnqueueAsync<ProbeJob>(j => j.Run("claimed ahead"));
+        var server = await StartServerAsync(
+            o =>
+            {
+                o.WorkerCount = 1;
+                o.PrefetchCount = 1;
+                o.QueuePollInterval = TimeSpan.FromMinutes(1);
+                o.ShutdownTimeout = TimeSpan.FromMilliseconds(200);
+            },
+            storage: _storage);
+        await WaitAsync(Probe.Started);
+        await WaitForStateAsync(_storage, ahead, ProcessingState.StateName);
+
+        await server.StopAsync(CancellationToken.None);
+
+        var requeued = await _storage.GetJobAsync(ahead, CancellationToken.None);
+        Assert.Multiple(() =>
+        {
+            Assert.That(requeued!.StateName, Is.EqualTo(EnqueuedState.StateName));
+            Assert.That(Probe.Events, Does.Not.Contain("claimed ahead"));
+        });
+        Assert.That((await _storage.GetJobAsync(running, CancellationToken.None))!.StateName, Is.EqualTo(EnqueuedState.StateName));
+    }
+
+    [Test]
+    public async Task Fetch_GivesBackJobClaimedAhead_WhenNoWorkerStartedItWithinThePollInterval()
+    {
+        var client = new BackgroundJobClient(_storage);
+        await client.EnqueueAsync<ProbeJob>(j => j.WaitForCancellationAsync(CancellationToken.None));
+        var ahead = await client.EnqueueAsync<ProbeJob>(j => j.Run("claimed ahead"));
+        await StartServerAsync(
+            o =>
+            {
+                o.WorkerCount = 1;
+                o.PrefetchCount = 1;
+                o.QueuePollInterval = TimeSpan.FromMilliseconds(300);
+            },
+            storage: _storage);
+        await WaitAsync(Probe.Started);
+
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var details = await _storage.Monitoring.GetJobDetailsAsync(ahead, CancellationToken.None);
+            if (details!.History.Any(h => h.StateName == EnqueuedState.StateName && h.Reason?.Contains("Claimed ahead", StringComparison.Ordinal) == true))
+            {
+                break;
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
+
+        Assert.That(Probe.Events, Does.Not.Contain("claimed ahead"));
+    }
+
+    [Test]
+    public async Task Start_DrainsManyJobs_WhenJobsAreClaimedAhead()
+    {
+        var client = new BackgroundJobClient(_storage);
+        var calls = Enumerable.Range(0, 300).Select(_ => (Expression<Action<ProbeJob>>)(j => j.Noop())).ToArray();
+        var ids = await client.EnqueueManyAsync(calls);
+
+        await StartServerAsync(o => (o.WorkerCount, o.PrefetchCount) = (4, 8), storage: _storage);
+
+        foreach (var id in ids)
+        {
+            await WaitForStateAsync(_storage, id, SucceededState.StateName);
+        }
+
+        var processing = await _storage.Monitoring.GetJobsAsync(ProcessingState.StateName, 0, 10, CancellationToken.None);
+        Assert.That(processing, Is.Empty);
+    }
 }
