@@ -44,19 +44,18 @@ internal sealed partial class DashboardUsersHost : IAsyncDisposable
     public IJobStorage Storage => Services.GetRequiredService<IJobStorage>();
 
     /// <summary>The server with the admin and the viewer configured, plus <paramref name="settings"/> (key, value).</summary>
-    public static DashboardUsersHost Start(params (string Key, string Value)[] settings)
-    {
-        (string, string)[] users =
-        [
-            ("Jobs:Dashboard:Users:0:Name", AdminName),
-            ("Jobs:Dashboard:Users:0:PasswordHash", Hashes.Value.Admin),
-            ("Jobs:Dashboard:Users:0:Role", "admin"),
-            ("Jobs:Dashboard:Users:1:Name", ViewerName),
-            ("Jobs:Dashboard:Users:1:PasswordHash", Hashes.Value.Viewer),
-            ("Jobs:Dashboard:Users:1:Role", "Viewer"),
-        ];
-        return StartWith([.. users, .. settings]);
-    }
+    public static DashboardUsersHost Start(params (string Key, string Value)[] settings) => StartWith([.. UserSettings, .. settings]);
+
+    /// <summary>The admin (entry 0) and the viewer (entry 1) as configuration keys and values.</summary>
+    public static (string Key, string Value)[] UserSettings =>
+    [
+        ("Jobs:Dashboard:Users:0:Name", AdminName),
+        ("Jobs:Dashboard:Users:0:PasswordHash", Hashes.Value.Admin),
+        ("Jobs:Dashboard:Users:0:Role", "admin"),
+        ("Jobs:Dashboard:Users:1:Name", ViewerName),
+        ("Jobs:Dashboard:Users:1:PasswordHash", Hashes.Value.Viewer),
+        ("Jobs:Dashboard:Users:1:Role", "Viewer"),
+    ];
 
     /// <summary>The server with exactly these settings; starts it, so a configuration error throws here.</summary>
     public static DashboardUsersHost StartWith(params (string Key, string Value)[] settings)

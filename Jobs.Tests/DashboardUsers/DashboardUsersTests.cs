@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Jobs.States;
+using Jobs.Tests.Cli;
 using Microsoft.Extensions.Options;
 using static Jobs.Tests.DashboardUsers.DashboardUsersHost;
 
@@ -283,24 +284,41 @@ public sealed class DashboardUsersTests
     [TestCase("PasswordHash", "AQAAAAEAACcQAAAAEA==", "Jobs:Dashboard:Users:1 (\"val\"): PasswordHash is not an ASP.NET Core Identity v3 password hash")]
     [TestCase("Role", "root", "Jobs:Dashboard:Users:1 (\"val\"): Role 'root' is not known; use 'viewer' or 'admin'.")]
     [TestCase("Name", "ADA", "Jobs:Dashboard:Users:1 (\"ADA\"): the name is already used by Jobs:Dashboard:Users:0")]
-    public void Start_FailsWithAMessageNamingTheEntry_WhenAUserIsBad(string key, string value, string expected)
+    public async Task Start_FailsWithAMessageNamingTheEntry_WhenAUserIsBad(string key, string value, string expected)
     {
-        Assert.That(
-            () => Start(("Jobs:Dashboard:Users:1:" + key, value)),
-            Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(expected));
+        var result = await RunServerProcessAsync(("Jobs:Dashboard:Users:1:" + key, value));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString);
+        Assert.That(result.Error, Does.Contain(expected), result.ToString);
     }
 
     [Test]
-    public void Start_Fails_WhenAHashIsInTheOlderV2Format()
+    public async Task Start_Fails_WhenAHashIsInTheOlderV2Format()
     {
         var v2 = new Microsoft.AspNetCore.Identity.PasswordHasher<string>(Options.Create(new Microsoft.AspNetCore.Identity.PasswordHasherOptions
         {
             CompatibilityMode = Microsoft.AspNetCore.Identity.PasswordHasherCompatibilityMode.IdentityV2,
         })).HashPassword(ViewerName, ViewerPassword);
 
-        Assert.That(
-            () => Start(("Jobs:Dashboard:Users:1:PasswordHash", v2)),
-            Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("it is in the older v2 format"));
+        var result = await RunServerProcessAsync(("Jobs:Dashboard:Users:1:PasswordHash", v2));
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString);
+        Assert.That(result.Error, Does.Contain("it is in the older v2 format"), result.ToString);
+    }
+
+    /// <summary>
+    /// Starts Jobs.Server as a real process with the admin and the viewer configured through environment variables, as an
+    /// operator would, plus <paramref name="settings"/>; a configuration error must stop it with exit code 1 and a message.
+    /// </summary>
+    private static Task<CliResult> RunServerProcessAsync(params (string Key, string Value)[] settings)
+    {
+        var environment = CliProcess.Environment(("ASPNETCORE_URLS", "http://127.0.0.1:0"));
+        foreach (var (key, value) in UserSettings.Concat(settings))
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return CliProcess.RunAsync(["run"], environment);
     }
 
     private static async Task<HttpResponseMessage> PostApiActionAsync(HttpClient client, string path)
