@@ -3,7 +3,7 @@ using Jobs.Server.Alerts;
 
 namespace Jobs.Server;
 
-/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, and alert e-mails.</summary>
+/// <summary>Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails, health checks and metrics.</summary>
 public static class JobsHostServiceCollectionExtensions
 {
     public static JobsStorageKind AddJobsHost(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +27,8 @@ public static class JobsHostServiceCollectionExtensions
         services.AddJobsServer(options => BindServerOptions(configuration.GetSection("Jobs:Server"), options));
         services.AddJobsTasks(configuration);
         services.AddJobsAlerts(configuration);
+        services.AddJobsHealthChecks();
+        services.AddJobsPrometheusMetrics();
         return kind;
     }
 

@@ -30,6 +30,8 @@ if (alerts.Enabled)
 }
 
 app.MapJobsStatus();
+app.MapJobsHealth();
+app.MapJobsMetrics();
 
 // Local requests only unless Jobs:Dashboard names policies or roles (see appsettings.json).
 app.MapJobsDashboard("/jobs");
