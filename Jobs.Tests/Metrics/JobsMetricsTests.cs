@@ -25,6 +25,7 @@ public sealed class JobsMetricsTests
         {
             o.ServerName = "metrics";
             o.WorkerCount = 2;
+            o.Queues = ["critical", "default"];
             o.QueuePollInterval = TimeSpan.FromMilliseconds(100);
             o.SchedulePollingInterval = TimeSpan.FromMilliseconds(100);
         });

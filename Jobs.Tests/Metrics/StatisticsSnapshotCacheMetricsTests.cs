@@ -10,13 +10,15 @@ public sealed class StatisticsSnapshotCacheMetricsTests
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private static readonly JobStatistics Statistics = new(Enqueued: 3, Scheduled: 0, Awaiting: 0, Processing: 1, Succeeded: 7, Failed: 2, Deleted: 0, Retries: 0, Servers: 1, RecurringJobs: 0, Queues: 1);
 
-    private readonly ManualTimeProvider _time = new();
-    private readonly Mock<IMonitoringApi> _monitoring = new(MockBehavior.Strict);
+    private ManualTimeProvider _time = null!;
+    private Mock<IMonitoringApi> _monitoring = null!;
     private TaskCompletionSource<JobStatistics> _answer = null!;
 
     [SetUp]
     public void SetUp()
     {
+        _time = new ManualTimeProvider();
+        _monitoring = new Mock<IMonitoringApi>(MockBehavior.Strict);
         _answer = new TaskCompletionSource<JobStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
         _monitoring.Setup(m => m.GetStatisticsAsync(It.IsAny<CancellationToken>())).Returns(() => _answer.Task);
         _monitoring.Setup(m => m.GetQueuesAsync(0, It.IsAny<CancellationToken>()))
