@@ -81,6 +81,7 @@ public sealed class JobsHealthEndpointsTests
         var ready = await client.GetAsync("/health/ready");
         var live = await client.GetAsync("/health");
         using var body = await ReadJsonAsync(ready);
+        await TestContext.Out.WriteLineAsync(body.RootElement.ToString());
 
         Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the process itself is alive");

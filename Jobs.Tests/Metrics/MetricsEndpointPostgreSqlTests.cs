@@ -38,6 +38,7 @@ public sealed class MetricsEndpointPostgreSqlTests
             () => http.GetStringAsync("/metrics"),
             t => Value(t, "jobs_processed_total") == 2 && Value(t, "jobs_in_state{state=\"failed\"}") == 1 && Value(t, "jobs_in_state{state=\"succeeded\"}") == 1,
             "both jobs to show in /metrics");
+        await TestContext.Out.WriteLineAsync(text);
 
         Assert.Multiple(() =>
         {
