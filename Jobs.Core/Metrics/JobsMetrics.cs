@@ -51,13 +51,19 @@ public sealed class JobsMetrics : IDisposable
     /// <param name="logger">Says when reading the statistics failed.</param>
     /// <param name="statisticsMaxAge">How long a statistics snapshot serves the gauges; null: <see cref="DefaultStatisticsMaxAge"/>.</param>
     public JobsMetrics(IJobStorage storage, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null, ILogger<JobsMetrics>? logger = null, TimeSpan? statisticsMaxAge = null)
+        : this(Monitoring(storage), meterFactory, timeProvider, logger, statisticsMaxAge)
     {
-        ArgumentNullException.ThrowIfNull(storage);
+    }
+
+    /// <param name="monitoring">Gives the read side on first use, so creating the metrics (as resolving the filters does) never creates the storage.</param>
+    internal JobsMetrics(Func<IMonitoringApi> monitoring, IMeterFactory? meterFactory, TimeProvider? timeProvider, ILogger<JobsMetrics>? logger, TimeSpan? statisticsMaxAge)
+    {
+        ArgumentNullException.ThrowIfNull(monitoring);
         StatisticsMaxAge = statisticsMaxAge ?? DefaultStatisticsMaxAge;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StatisticsMaxAge, TimeSpan.Zero, nameof(statisticsMaxAge));
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(new MeterOptions(MeterName)) ?? new Meter(MeterName);
-        _statistics = new StatisticsSnapshotCache(storage.Monitoring, StatisticsMaxAge, timeProvider ?? TimeProvider.System, logger);
+        _statistics = new StatisticsSnapshotCache(monitoring, StatisticsMaxAge, timeProvider ?? TimeProvider.System, logger);
 
         _processed = _meter.CreateCounter<long>(ProcessedName, "{job}", "Performances that ended with a stored outcome: succeeded, failed for good, or failed with a retry scheduled.");
         _succeeded = _meter.CreateCounter<long>(SucceededName, "{job}", "Performances that ended in Succeeded.");
@@ -94,6 +100,12 @@ public sealed class JobsMetrics : IDisposable
         {
             _meter.Dispose();
         }
+    }
+
+    private static Func<IMonitoringApi> Monitoring(IJobStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return () => storage.Monitoring;
     }
 
     internal void JobEnqueued(string queue) => _enqueued.Add(1, new KeyValuePair<string, object?>("queue", queue));

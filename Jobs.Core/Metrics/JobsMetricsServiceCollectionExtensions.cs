@@ -20,10 +20,11 @@ public static class JobsMetricsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(sp => new JobsMetrics(
-            sp.GetRequiredService<IJobStorage>(),
+            () => sp.GetRequiredService<IJobStorage>().Monitoring,
             sp.GetService<IMeterFactory>(),
             sp.GetService<TimeProvider>(),
-            sp.GetService<ILogger<JobsMetrics>>()));
+            sp.GetService<ILogger<JobsMetrics>>(),
+            statisticsMaxAge: null));
         services.TryAddSingleton(sp => new JobMetricsFilter(sp.GetRequiredService<JobsMetrics>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClientFilter, JobMetricsFilter>(sp => sp.GetRequiredService<JobMetricsFilter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServerFilter, JobMetricsFilter>(sp => sp.GetRequiredService<JobMetricsFilter>()));

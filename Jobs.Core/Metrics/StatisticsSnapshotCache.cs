@@ -14,7 +14,7 @@ internal sealed class StatisticsSnapshotCache
     /// <summary>A read still running after this is given up; the storage's own retries may take about a minute.</summary>
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly IMonitoringApi _monitoring;
+    private readonly Lazy<IMonitoringApi> _monitoring;
     private readonly TimeSpan _maxAge;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -23,9 +23,9 @@ internal sealed class StatisticsSnapshotCache
     private DateTimeOffset? _failedAt;
     private Task? _reading;
 
-    public StatisticsSnapshotCache(IMonitoringApi monitoring, TimeSpan maxAge, TimeProvider time, ILogger? logger)
+    public StatisticsSnapshotCache(Func<IMonitoringApi> monitoring, TimeSpan maxAge, TimeProvider time, ILogger? logger)
     {
-        _monitoring = monitoring;
+        _monitoring = new Lazy<IMonitoringApi>(monitoring, LazyThreadSafetyMode.PublicationOnly);
         _maxAge = maxAge;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
@@ -92,8 +92,8 @@ internal sealed class StatisticsSnapshotCache
         try
         {
             using var timeout = new CancellationTokenSource(ReadTimeout, _time);
-            var statistics = await _monitoring.GetStatisticsAsync(timeout.Token);
-            var queues = await _monitoring.GetQueuesAsync(0, timeout.Token);
+            var statistics = await _monitoring.Value.GetStatisticsAsync(timeout.Token);
+            var queues = await _monitoring.Value.GetQueuesAsync(0, timeout.Token);
             Volatile.Write(ref _current, new StatisticsSnapshot(statistics, queues, _time.GetUtcNow()));
             _failedAt = null;
         }

@@ -88,5 +88,5 @@ public sealed class StatisticsSnapshotCacheMetricsTests
         _monitoring.Verify(m => m.GetStatisticsAsync(It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
-    private StatisticsSnapshotCache CreateSut() => new(_monitoring.Object, MaxAge, _time, logger: null);
+    private StatisticsSnapshotCache CreateSut() => new(() => _monitoring.Object, MaxAge, _time, logger: null);
 }
