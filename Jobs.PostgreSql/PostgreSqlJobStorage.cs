@@ -111,6 +111,14 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         return new PostgreSqlTransactionalJobStorage(this, transaction);
     }
 
+    /// <summary>
+    /// Whether the schema holds every migration this version embeds (what <see cref="InitializeAsync"/> applies when
+    /// <see cref="PostgreSqlStorageOptions.PrepareSchemaIfNecessary"/> is on). One query without retries, for health checks:
+    /// an unreachable database throws <see cref="NpgsqlException"/> at once.
+    /// </summary>
+    public Task<PostgreSqlSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken) =>
+        PostgreSqlMigrator.ReadStatusAsync(DataSource, Schema, Options.SchemaName, cancellationToken);
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (_initialized)

@@ -69,6 +69,32 @@ internal static class PostgreSqlMigrator
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Compares the migrations recorded in <paramref name="schema"/> with the embedded ones; one query, no lock, no retries.</summary>
+    public static async Task<PostgreSqlSchemaStatus> ReadStatusAsync(NpgsqlDataSource dataSource, string schema, string schemaName, CancellationToken cancellationToken)
+    {
+        var migrations = LoadMigrations();
+        var applied = new List<int>();
+        var exists = true;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var read = new NpgsqlCommand($"SELECT version FROM {schema}.schema_version ORDER BY version", connection);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            exists = false;
+        }
+
+        var appliedSet = applied.ToHashSet();
+        var missing = migrations.Where(m => !appliedSet.Contains(m.Version)).Select(m => m.Name).ToArray();
+        return new PostgreSqlSchemaStatus(schemaName, exists, applied, missing, migrations.Count == 0 ? 0 : migrations[^1].Version);
+    }
+
     /// <summary>The embedded migrations in version order.</summary>
     internal static IReadOnlyList<Migration> LoadMigrations()
     {

@@ -6,7 +6,7 @@ namespace Jobs.Server;
 
 /// <summary>
 /// Wires the job server host from configuration: storage, server, the recurring tasks of Jobs.Tasks, alert e-mails,
-/// dashboard users and the application's job assemblies.
+/// dashboard users, the application's job assemblies, health checks and metrics.
 /// </summary>
 public static class JobsHostServiceCollectionExtensions
 {
@@ -33,6 +33,8 @@ public static class JobsHostServiceCollectionExtensions
         services.AddJobsAlerts(configuration);
         services.AddDashboardUsers(configuration);
         services.AddJobAssemblies(configuration);
+        services.AddJobsHealthChecks();
+        services.AddJobsPrometheusMetrics();
         return kind;
     }
 

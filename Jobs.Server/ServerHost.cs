@@ -45,6 +45,8 @@ internal static class ServerHost
         }
 
         app.MapJobsStatus();
+        app.MapJobsHealth();
+        app.MapJobsMetrics();
 
         // Local requests only unless Jobs:Dashboard names users (sign-in), policies or roles (see appsettings.json).
         app.UseDashboardUsers("/jobs");

@@ -101,7 +101,7 @@ public sealed class RecurringJobManager : IRecurringJobManager
             return null;
         }
 
-        IState state = new EnqueuedState(reason: TriggeredReason);
+        IState state = new EnqueuedState(record.Queue, TriggeredReason);
         Job job;
         try
         {

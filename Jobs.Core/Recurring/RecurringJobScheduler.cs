@@ -178,7 +178,7 @@ public sealed partial class RecurringJobScheduler : IBackgroundProcess
         }
         else
         {
-            run = await _clientFilters.CreatingAsync(context.Storage, job, new EnqueuedState(reason: TriggeredReason));
+            run = await _clientFilters.CreatingAsync(context.Storage, job, new EnqueuedState(record.Queue, TriggeredReason));
             claim = run.CanceledBy is { } filter
                 ? claim with { SkipReason = $"Occurrence at {Format(due)} skipped: the client filter {filter} canceled the creation" }
                 : claim with

@@ -15,7 +15,8 @@ public static class JobsServerServiceCollectionExtensions
     /// <summary>
     /// Registers the job server as a hosted service, with <see cref="BackgroundJobServerOptions"/>
     /// (bind <c>Jobs:Server</c> yourself with <c>services.Configure&lt;BackgroundJobServerOptions&gt;(…)</c>)
-    /// validated when the host starts. Needs <c>services.AddJobs(…)</c> for the storage and filters.
+    /// validated when the host starts, and the <c>Jobs</c> meter (<see cref="JobsMetricsServiceCollectionExtensions.AddJobsMetrics"/>).
+    /// Needs <c>services.AddJobs(…)</c> for the storage and filters.
     /// </summary>
     public static IServiceCollection AddJobsServer(this IServiceCollection services, Action<BackgroundJobServerOptions>? configure = null)
     {
@@ -36,6 +37,7 @@ public static class JobsServerServiceCollectionExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundJobServer>());
+        services.AddJobsMetrics();
         return services;
     }
 }
