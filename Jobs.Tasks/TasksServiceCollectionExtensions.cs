@@ -35,6 +35,13 @@ public static class TasksServiceCollectionExtensions
             cleanup.ValidateOnStart();
         }
 
+        var backup = services.AddOptions<BackupDatabaseOptions>().Configure(o => o.BindFrom(configuration));
+        if (catalog.Find(BackupDatabaseTask.Id) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackupDatabaseOptions>, BackupDatabaseOptionsValidator>());
+            backup.ValidateOnStart();
+        }
+
         return services;
     }
 }
