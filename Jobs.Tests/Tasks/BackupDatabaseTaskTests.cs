@@ -146,7 +146,7 @@ public sealed class BackupDatabaseTaskTests
             printf '%s' "$PGPASSWORD" > "$(dirname "$0")/password"
             echo dump > "$out"
             """);
-        var connection = new NpgsqlConnectionStringBuilder(_connectionString) { Password = "s3cret-pw" }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(DatabaseConnection(_database)) { Password = "s3cret-pw" }.ConnectionString;
 
         var result = await CreateSut(o => { o.Folder = Path.Combine(_root, "out"); o.PgDumpPath = script; o.ConnectionString = connection; })
             .RunAsync(CancellationToken.None);
@@ -198,7 +198,10 @@ public sealed class BackupDatabaseTaskTests
         Directory.CreateDirectory(_root);
         var path = Path.Combine(_root, "fake-pg_dump");
         await File.WriteAllTextAsync(path, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in --file=*) out=\"${a#--file=}\";; esac; done\n" + body + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         return path;
     }
 
