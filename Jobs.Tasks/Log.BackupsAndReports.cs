@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5053, Level = LogLevel.Warning, Message = "Could not delete old backup {Path}; the next run tries again")]
     public static partial void OldBackupNotDeleted(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 5060, Level = LogLevel.Information, Message = "Weekly report for {From:O} to {To:O} sent: {Tasks} task(s), {Runs} run(s), {Failed} failed")]
+    public static partial void WeeklyReportSent(ILogger logger, DateTimeOffset from, DateTimeOffset to, int tasks, long runs, long failed);
 }

@@ -34,7 +34,7 @@ public sealed class TasksServiceCollectionExtensionsTests
     [Test]
     public void AddRecurringTasks_SkipsStartupValidation_WhenTaskIsDisabled()
     {
-        using var provider = CreateSut(new() { ["Tasks:cleanup-expired-sessions:Enabled"] = "false" });
+        using var provider = CreateSut(new() { ["Tasks:cleanup-expired-sessions:Enabled"] = "false", ["Tasks:backup-database:Enabled"] = "false" });
 
         Assert.DoesNotThrow(() => provider.GetService<IStartupValidator>()?.Validate());
     }
