@@ -7,7 +7,7 @@ public static class JobsHostConfiguration
 {
     /// <summary>
     /// The tasks work on <c>ConnectionStrings:App</c>; when it is empty they use the jobs database.
-    /// With no database at all (the in-memory first run) the tasks have nothing to work on, so they are
+    /// With no database at all (the in-memory first run) the tasks have nothing to work on, so they (all but the weekly report) are
     /// switched off unless configuration turns one on explicitly; the returned ids say which. The weekly report
     /// is switched off (unless turned on) when <c>Alerts:Email:Host</c> names no mail server to send it through.
     /// </summary>
@@ -32,12 +32,12 @@ public static class JobsHostConfiguration
         }
         else if (string.IsNullOrWhiteSpace(app))
         {
-            foreach (var task in RecurringTaskCatalog.FromAssembly(configuration: null).Definitions)
+            // The weekly report reads the job storage, not the application database: it is not affected.
+            foreach (var task in RecurringTaskCatalog.FromAssembly(configuration: null).Definitions.Where(t => t.Id != WeeklyReportTask.Id))
             {
                 var enabled = configuration[$"{RecurringTaskCatalog.ConfigurationSection}:{task.Id}:Enabled"];
                 var connection = configuration[$"{RecurringTaskCatalog.ConfigurationSection}:{task.Id}:ConnectionString"];
-                if (string.IsNullOrWhiteSpace(connection) && !string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase)
-                    && !defaults.ContainsKey($"{RecurringTaskCatalog.ConfigurationSection}:{task.Id}:Enabled"))
+                if (string.IsNullOrWhiteSpace(connection) && !string.Equals(enabled, "true", StringComparison.OrdinalIgnoreCase))
                 {
                     defaults[$"{RecurringTaskCatalog.ConfigurationSection}:{task.Id}:Enabled"] = "false";
                     switchedOff.Add(task.Id);

@@ -20,7 +20,7 @@ public sealed class SmtpTaskEmailSenderTests
     {
         await using var smtp = new SmtpTestServer();
         await smtp.StartAsync();
-        using var host = CreateHost(new()
+        await using var host = CreateHost(new()
         {
             ["Alerts:Email:Host"] = "127.0.0.1",
             ["Alerts:Email:Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -24,7 +24,7 @@ public sealed class TasksServiceCollectionExtensionsTests
     [Test]
     public void AddRecurringTasks_FailsStartupValidation_WhenEnabledTaskHasNoConnectionString()
     {
-        using var provider = CreateSut([]);
+        using var provider = CreateSut(new() { ["Tasks:backup-database:Enabled"] = "false" });
 
         var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
 
@@ -37,6 +37,46 @@ public sealed class TasksServiceCollectionExtensionsTests
         using var provider = CreateSut(new() { ["Tasks:cleanup-expired-sessions:Enabled"] = "false", ["Tasks:backup-database:Enabled"] = "false" });
 
         Assert.DoesNotThrow(() => provider.GetService<IStartupValidator>()?.Validate());
+    }
+
+    [Test]
+    public void AddRecurringTasks_FailsStartupValidation_WhenBackupHasNoConnectionString()
+    {
+        using var provider = CreateSut(new() { ["Tasks:cleanup-expired-sessions:Enabled"] = "false" });
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(ex!.Message, Does.Contain("Tasks:backup-database:ConnectionString").And.Contain("ConnectionStrings:App"));
+    }
+
+    [Test]
+    public void AddRecurringTasks_ResolvesBackupAndReportTasks_WhenConfigured()
+    {
+        using var provider = CreateSut(new()
+        {
+            ["ConnectionStrings:App"] = "Host=app;Database=shop",
+            ["Tasks:weekly-report:To:0"] = "admins@example.com",
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(provider.GetRequiredService<BackupDatabaseTask>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<RecurringTaskCatalog>().Find(BackupDatabaseTask.Id)!.Cron, Is.EqualTo("0 3 * * *"));
+            Assert.That(provider.GetRequiredService<RecurringTaskCatalog>().Find(WeeklyReportTask.Id)!.Cron, Is.EqualTo("0 9 * * 1"));
+            Assert.That(provider.GetRequiredService<IOptions<WeeklyReportOptions>>().Value.To, Is.EqualTo(new[] { "admins@example.com" }));
+            Assert.That(provider.GetRequiredService<IOptions<BackupDatabaseOptions>>().Value.ConnectionString, Is.EqualTo("Host=app;Database=shop"));
+        });
+        Assert.DoesNotThrow(provider.GetRequiredService<IStartupValidator>().Validate);
+    }
+
+    [Test]
+    public void AddRecurringTasks_FailsStartupValidation_WhenAReportRecipientIsNoAddress()
+    {
+        using var provider = CreateSut(new() { ["ConnectionStrings:App"] = "Host=app", ["Tasks:weekly-report:To:0"] = "admins" });
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(ex!.Message, Does.Contain("'Tasks:weekly-report:To'").And.Contain("'admins'"));
     }
 
     [Test]
