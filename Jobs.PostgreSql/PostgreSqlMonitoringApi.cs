@@ -266,6 +266,36 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         return TimelineAsync(starts, "day", "yyyy-MM-dd", cancellationToken);
     }
 
+    public Task<IReadOnlyList<TaskStatistics>> GetTaskStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        _storage.RunAsync<IReadOnlyList<TaskStatistics>>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(_queries.TaskStatistics, connection);
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from.ToUniversalTime()));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to.ToUniversalTime()));
+                var tasks = new List<TaskStatistics>();
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    var timed = !reader.IsDBNull(5);
+                    tasks.Add(new TaskStatistics(
+                        $"{TypeNames.ShortName(reader.GetString(0))}.{reader.GetString(1)}",
+                        PostgreSqlReaders.ReadNullableString(reader, 2),
+                        reader.GetInt64(3),
+                        reader.GetInt64(4),
+                        timed ? TimeSpan.FromMilliseconds(reader.GetDouble(5)) : null,
+                        timed ? TimeSpan.FromMilliseconds(reader.GetInt64(6)) : null,
+                        timed ? reader.GetInt64(7).ToString(CultureInfo.InvariantCulture) : null));
+                }
+
+                // Sorted here, as the in-memory storage sorts: by the display name, which SQL does not have.
+                return tasks
+                    .OrderBy(t => t.Task, StringComparer.Ordinal)
+                    .ThenBy(t => t.RecurringJobId, StringComparer.Ordinal)
+                    .ToList();
+            },
+            cancellationToken);
+
     public Task<IReadOnlyList<JobSummary>> SearchJobsAsync(string text, int take, CancellationToken cancellationToken)
     {
         var term = text?.Trim() ?? string.Empty;

@@ -129,6 +129,25 @@ internal sealed class PostgreSqlMonitoringQueries
         SearchById = $"SELECT {SummaryColumns} FROM {s}.job j WHERE j.id = @id";
 
         SearchByText = Search(s);
+
+        // Two ranges of job_state_changed_ix (state, state_changed_at): the finished jobs of the period only.
+        TaskStatistics = $"""
+            SELECT type, method, recurring_job_id,
+                   count(*) FILTER (WHERE state = 'Succeeded') AS succeeded,
+                   count(*) FILTER (WHERE state = 'Failed') AS failed,
+                   avg(duration_ms)::float8 AS average_ms,
+                   max(duration_ms) AS max_ms,
+                   (array_agg(id ORDER BY duration_ms DESC, id) FILTER (WHERE duration_ms IS NOT NULL))[1] AS slowest_id
+            FROM (
+              SELECT id, type, method, recurring_job_id, state,
+                     CASE WHEN state = 'Succeeded' AND state_data->>'PerformanceDuration' ~ '^[0-9]+$'
+                               AND length(state_data->>'PerformanceDuration') <= 18
+                          THEN (state_data->>'PerformanceDuration')::bigint END AS duration_ms
+              FROM {s}.job
+              WHERE state IN ('Succeeded', 'Failed') AND state_changed_at >= @from AND state_changed_at < @to
+            ) finished
+            GROUP BY type, method, recurring_job_id
+            """;
     }
 
     /// <summary>Rows (key, value): the counters named in @keys (states, retries), then servers, recurring and queues.</summary>
@@ -159,6 +178,9 @@ internal sealed class PostgreSqlMonitoringQueries
     public string Timeline { get; }
 
     public string SearchById { get; }
+
+    /// <summary>Per (type, method, recurring job): succeeded and failed counts, mean and longest duration and the slowest job, of the jobs finished in [@from, @to).</summary>
+    public string TaskStatistics { get; }
 
     /// <summary>Jobs whose type name, method name, display name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>
     public string SearchByText { get; }

@@ -12,7 +12,7 @@ public static class TasksServiceCollectionExtensions
     /// Adds the <see cref="RecurringTaskCatalog"/> of Jobs.Tasks (built from <paramref name="configuration"/>, so
     /// invalid tasks or settings fail here), every task class as a transient service, and the tasks' options.
     /// Options of an enabled task are validated when the host starts. Registering the definitions with the
-    /// recurring job manager is the host's part.
+    /// recurring job manager is the host's part, and so is an <see cref="Mail.ITaskEmailSender"/> for the tasks that send e-mail.
     /// </summary>
     /// <exception cref="RecurringTaskCatalogException">A task or its <c>Tasks:&lt;id&gt;</c> configuration is invalid.</exception>
     public static IServiceCollection AddRecurringTasks(this IServiceCollection services, IConfiguration configuration)
@@ -41,6 +41,20 @@ public static class TasksServiceCollectionExtensions
         AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration);
         AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration);
         AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration);
+
+        var backup = services.AddOptions<BackupDatabaseOptions>().Configure(o => o.BindFrom(configuration));
+        if (catalog.Find(BackupDatabaseTask.Id) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackupDatabaseOptions>, BackupDatabaseOptionsValidator>());
+            backup.ValidateOnStart();
+        }
+
+        var report = services.AddOptions<WeeklyReportOptions>().Configure(o => o.BindFrom(configuration));
+        if (catalog.Find(WeeklyReportTask.Id) is { Enabled: true })
+        {
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeeklyReportOptions>, WeeklyReportOptionsValidator>());
+            report.ValidateOnStart();
+        }
 
         return services;
     }

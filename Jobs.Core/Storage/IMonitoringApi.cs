@@ -34,6 +34,13 @@ public interface IMonitoringApi
     /// <summary>Succeeded and failed counts per UTC day for the <paramref name="days"/> days ending with the one holding <paramref name="until"/>, oldest first, empty days included.</summary>
     Task<IReadOnlyList<TimelinePoint>> GetDailyTimelineAsync(DateTimeOffset until, int days, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Per task (job method and recurring job), the runs that finished — entered Succeeded or Failed — at or after
+    /// <paramref name="from"/> and before <paramref name="to"/>, ordered by task then recurring job id. Only jobs
+    /// still stored count: succeeded jobs expire after the storage's retention.
+    /// </summary>
+    Task<IReadOnlyList<TaskStatistics>> GetTaskStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
     /// <summary>Finds jobs by id, by method or type name, or by text in the arguments; newest first.</summary>
     Task<IReadOnlyList<JobSummary>> SearchJobsAsync(string text, int take, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Jobs.Filters;
+using Jobs.Tasks.Mail;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,9 @@ namespace Jobs.Server.Alerts;
 public static class AlertsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates (at start) <see cref="AlertEmailOptions"/>. When <c>Alerts:Email:Enabled</c> is true,
-    /// also registers the alert filter, the SMTP sender, the alert jobs' retry, and adds the alert queue to
+    /// Binds and validates (at start) <see cref="AlertEmailOptions"/>, and registers the SMTP sender and the
+    /// <see cref="ITaskEmailSender"/> the tasks mail through (both use these settings). When <c>Alerts:Email:Enabled</c> is true,
+    /// also registers the alert filter, the alert jobs' retry, and adds the alert queue to
     /// the server's queues. Returns whether alerts are enabled.
     /// </summary>
     public static bool AddJobsAlerts(this IServiceCollection services, IConfiguration configuration)
@@ -20,13 +22,16 @@ public static class AlertsServiceCollectionExtensions
         services.AddOptions<AlertEmailOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertEmailOptions>, AlertEmailOptionsValidator>());
         var settings = section.Get<AlertEmailOptions>() ?? new AlertEmailOptions();
+
+        // The tasks' e-mails (the weekly report) use the same mail server, whether alerts are on or not.
+        services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
+        services.TryAddSingleton<ITaskEmailSender, SmtpTaskEmailSender>();
         if (!settings.Enabled)
         {
             return false;
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEmailSender, SmtpEmailSender>();
         services.TryAddSingleton<AlertMailer>();
         services.TryAddSingleton<AlertEmailComposer>();
         services.TryAddSingleton<AlertWindowTracker>();

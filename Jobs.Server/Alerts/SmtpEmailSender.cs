@@ -60,7 +60,7 @@ internal sealed class SmtpEmailSender : IEmailSender
         };
         try
         {
-            foreach (var to in options.To.Where(t => !string.IsNullOrWhiteSpace(t)))
+            foreach (var to in (message.To ?? [.. options.To]).Where(t => !string.IsNullOrWhiteSpace(t)))
             {
                 mail.To.Add(new MailAddress(to));
             }

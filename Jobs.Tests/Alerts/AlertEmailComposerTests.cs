@@ -49,6 +49,54 @@ public sealed class AlertEmailComposerTests
     }
 
     [Test]
+    public void Failure_WritesTheTextBody_LineByLine()
+    {
+        var mail = CreateSut().Failure(Alert());
+
+        Assert.That(mail.TextBody, Is.EqualTo("""
+            Job 17 of ReportTask.Build failed after 11 attempts and will not be retried.
+
+            Task:      ReportTask.Build (recurring job nightly-report)
+            Method:    Reports.ReportTask.Build(Int32)
+            Queue:     reports
+            Arguments: [42]
+            Attempts:  11
+            Exception: System.InvalidOperationException
+            Message:   No data for report 42
+            Server:    worker-1
+            Failed at: 2030-01-15 10:30:00 UTC
+            Job:       http://host:5080/jobs/job/17
+
+            Stack trace:
+            System.InvalidOperationException: No data for report 42
+               at Reports.ReportTask.Build(Int32 id)
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal)));
+    }
+
+    [Test]
+    public void Failure_KeepsTemplateSyntaxAndMarkupFromTheJobLiteral_EscapedOnlyInHtml()
+    {
+        var alert = Alert() with
+        {
+            ExceptionMessage = "<script>steal()</script> {{x}} {{> html-end}} {{#each Fields}}",
+            ExceptionDetails = "at {{Intro}}",
+        };
+
+        var mail = CreateSut().Failure(alert);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mail.TextBody, Does.Contain("Message:   <script>steal()</script> {{x}} {{> html-end}} {{#each Fields}}"));
+            Assert.That(mail.TextBody, Does.Contain("at {{Intro}}"));
+            Assert.That(mail.HtmlBody, Does.Contain("<td>&lt;script&gt;steal()&lt;/script&gt; {{x}} {{&gt; html-end}} {{#each Fields}}</td>"));
+            Assert.That(mail.HtmlBody, Does.Contain("<pre>at {{Intro}}</pre>"));
+            Assert.That(mail.HtmlBody, Does.Not.Contain("<script>"));
+            Assert.That(mail.HtmlBody.Split("</body></html>"), Has.Length.EqualTo(2), "the page ends once");
+        });
+    }
+
+    [Test]
     public void JobLink_JoinsTheBaseUrlAndTheId_WithOneSlash()
     {
         var sut = CreateSut("http://host:5080/jobs/");

@@ -449,6 +449,43 @@ public sealed class PostgreSqlMonitoringApiTests
         Assert.That(found.Select(j => j.Id), Is.EqualTo(new[] { ids[1] }));
     }
 
+    [Test]
+    public async Task GetTaskStatisticsAsync_ReadsOnlyThePeriodThroughTheStateIndex_WhenTheTableHoldsMonthsOfJobs()
+    {
+        await _storage.InitializeAsync(_ct);
+        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using (var fill = new Npgsql.NpgsqlCommand(
+            $"""
+            INSERT INTO "{_schema}".job (type, method, parameter_types, arguments, queue, state, state_data, state_changed_at, created_at)
+            SELECT 'Reports.ReportTask, Reports', 'Build', ARRAY[]::text[], '[]', 'default',
+                   CASE WHEN i % 10 = 0 THEN 'Failed' WHEN i % 10 = 1 THEN 'Enqueued' ELSE 'Succeeded' END,
+                   jsonb_build_object('PerformanceDuration', (i % 1000)::text),
+                   now() - make_interval(mins => i), now() - make_interval(mins => i)
+            FROM generate_series(1, 200000) i;
+            ANALYZE "{_schema}".job;
+            """,
+            connection))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var sql = new PostgreSqlMonitoringQueries(_storage.Schema, _storage.Queries.RecurringColumns).TaskStatistics;
+        await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + sql, connection);
+        explain.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset>("from", DateTimeOffset.UtcNow.AddDays(-7)));
+        explain.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset>("to", DateTimeOffset.UtcNow));
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join(Environment.NewLine, plan);
+        Assert.That(text, Does.Contain("job_state_changed_ix").And.Not.Contain("Seq Scan"), text);
+    }
+
     private void SetSearchWindow(int jobs) => ((PostgreSqlMonitoringApi)Monitoring).SearchRecentWindow = jobs;
 
     private async Task FetchAsync(string queue, int count) =>

@@ -1571,6 +1571,50 @@ public abstract class JobStorageContractTests
     }
 
     [Test]
+    public async Task GetTaskStatisticsAsync_AggregatesFinishedRunsPerTaskAndRecurringJob_WhenJobsFinishedInTheRange()
+    {
+        var start = Time.GetUtcNow();
+        var from = start.AddHours(1);
+        var to = from.AddDays(7);
+        await FinishAsync(await EnqueueAsync(), Succeeded(999));                        // before the range
+        Time.SetUtcNow(from);
+        await FinishAsync(await EnqueueAsync(), Succeeded(10));
+        Time.Advance(TimeSpan.FromDays(2));
+        var slowest = await EnqueueAsync();
+        await FinishAsync(slowest, Succeeded(30));
+        await FinishAsync(await EnqueueAsync(), new FailedState(new InvalidOperationException("boom")));
+        await FinishAsync(await EnqueueAsync(), new DeletedState());                     // neither succeeded nor failed
+        await EnqueueAsync();                                                            // not finished
+        var report = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Report("Globex"), "default", new EnqueuedState()), default);
+        await FinishAsync(report, new FailedState(new InvalidOperationException("no data")));
+        await Storage.AddOrUpdateRecurringJobAsync(Recurring("nightly", "0 3 * * *", Time.GetUtcNow().AddMinutes(-1)), default);
+        var nightly = (await Storage.ClaimRecurringOccurrenceAsync(Claim("nightly", Time.GetUtcNow().AddMinutes(-1), Time.GetUtcNow().AddDays(1)), default)).JobId!;
+        await FinishAsync(nightly, Succeeded(50));
+        Time.SetUtcNow(to);
+        await FinishAsync(await EnqueueAsync(), Succeeded(777));                        // at the end: outside
+
+        var statistics = await Monitoring.GetTaskStatisticsAsync(from, to, default);
+
+        Assert.That(statistics, Is.EqualTo(new[]
+        {
+            new TaskStatistics("ContractSampleJob.BuildReport", null, 0, 1, null, null, null),
+            new TaskStatistics("ContractSampleJob.Execute", null, 2, 1, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(30), slowest),
+            new TaskStatistics("ContractSampleJob.Execute", "nightly", 1, 0, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), nightly),
+        }));
+        Assert.That(statistics[1].SuccessRate, Is.EqualTo(2.0 / 3).Within(1e-9));
+    }
+
+    [Test]
+    public async Task GetTaskStatisticsAsync_ReturnsEmpty_WhenNothingFinishedInTheRange()
+    {
+        await FinishAsync(await EnqueueAsync(), Succeeded(10));
+        var now = Time.GetUtcNow();
+
+        Assert.That(await Monitoring.GetTaskStatisticsAsync(now.AddSeconds(1), now.AddDays(7), default), Is.Empty);
+        Assert.That(await Monitoring.GetTaskStatisticsAsync(now.AddDays(-7), now, default), Is.Empty, "the end of the range is exclusive");
+    }
+
+    [Test]
     public async Task SearchJobsAsync_FindsJobsByIdTypeMethodAndArguments_WhenTextMatches()
     {
         var alpha = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(5, "alpha-customer"), "default", new EnqueuedState()), default);
@@ -1611,6 +1655,15 @@ public abstract class JobStorageContractTests
 
     private Task<IReadOnlyList<FetchedJob>> FetchAsync(string serverId, int count, params string[] queues) =>
         Storage.FetchNextAsync(new FetchRequest(queues, count, serverId), default);
+
+    private static SucceededState Succeeded(int milliseconds) => new(null, TimeSpan.Zero, TimeSpan.FromMilliseconds(milliseconds));
+
+    /// <summary>Moves the job to <paramref name="state"/> from whatever state it is in, at the clock's time.</summary>
+    private async Task FinishAsync(string jobId, IState state)
+    {
+        var applied = await Storage.ChangeStatesAsync([new StateChange(jobId, state)], default);
+        Assert.That(applied, Is.EqualTo(new[] { true }), $"Job {jobId} should have entered {state.Name}.");
+    }
 
     /// <summary>Fetches the job if it is enqueued, then completes it as the server that holds it does.</summary>
     private async Task SucceedAsync(string jobId)

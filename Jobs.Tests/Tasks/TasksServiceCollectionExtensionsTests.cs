@@ -28,7 +28,9 @@ public sealed class TasksServiceCollectionExtensionsTests
 
         var ex = Assert.Throws<AggregateException>(provider.GetRequiredService<IStartupValidator>().Validate);
 
-        Assert.That(ex!.InnerExceptions, Has.Count.EqualTo(RecurringTaskCatalog.FromAssembly().Definitions.Count));
+        // Every task but the weekly report works on the application database.
+        var needingTheAppDatabase = RecurringTaskCatalog.FromAssembly().Definitions.Count(d => d.Id != WeeklyReportTask.Id);
+        Assert.That(ex!.InnerExceptions, Has.Count.EqualTo(needingTheAppDatabase));
         Assert.That(ex.InnerExceptions, Has.All.InstanceOf<OptionsValidationException>().And.Message.Contains("ConnectionStrings:App"));
     }
 
@@ -88,6 +90,48 @@ public sealed class TasksServiceCollectionExtensionsTests
         });
 
         Assert.DoesNotThrow(provider.GetRequiredService<IStartupValidator>().Validate);
+    }
+
+    [Test]
+    public void AddRecurringTasks_FailsStartupValidation_WhenBackupHasNoConnectionString()
+    {
+        var settings = RecurringTaskCatalog.FromAssembly().Definitions.ToDictionary(d => $"Tasks:{d.Id}:Enabled", _ => (string?)"false");
+        settings["Tasks:backup-database:Enabled"] = "true";
+        using var provider = CreateSut(settings);
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(ex!.Message, Does.Contain("Tasks:backup-database:ConnectionString").And.Contain("ConnectionStrings:App"));
+    }
+
+    [Test]
+    public void AddRecurringTasks_ResolvesBackupAndReportTasks_WhenConfigured()
+    {
+        using var provider = CreateSut(new()
+        {
+            ["ConnectionStrings:App"] = "Host=app;Database=shop",
+            ["Tasks:weekly-report:To:0"] = "admins@example.com",
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(provider.GetRequiredService<BackupDatabaseTask>(), Is.Not.Null);
+            Assert.That(provider.GetRequiredService<RecurringTaskCatalog>().Find(BackupDatabaseTask.Id)!.Cron, Is.EqualTo("0 3 * * *"));
+            Assert.That(provider.GetRequiredService<RecurringTaskCatalog>().Find(WeeklyReportTask.Id)!.Cron, Is.EqualTo("0 9 * * 1"));
+            Assert.That(provider.GetRequiredService<IOptions<WeeklyReportOptions>>().Value.To, Is.EqualTo(new[] { "admins@example.com" }));
+            Assert.That(provider.GetRequiredService<IOptions<BackupDatabaseOptions>>().Value.ConnectionString, Is.EqualTo("Host=app;Database=shop"));
+        });
+        Assert.DoesNotThrow(provider.GetRequiredService<IStartupValidator>().Validate);
+    }
+
+    [Test]
+    public void AddRecurringTasks_FailsStartupValidation_WhenAReportRecipientIsNoAddress()
+    {
+        using var provider = CreateSut(new() { ["ConnectionStrings:App"] = "Host=app", ["Tasks:weekly-report:To:0"] = "admins" });
+
+        var ex = Assert.Throws<OptionsValidationException>(provider.GetRequiredService<IStartupValidator>().Validate);
+
+        Assert.That(ex!.Message, Does.Contain("'Tasks:weekly-report:To'").And.Contain("'admins'"));
     }
 
     [Test]

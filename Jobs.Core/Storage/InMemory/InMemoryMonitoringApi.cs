@@ -43,6 +43,9 @@ internal sealed class InMemoryMonitoringApi : IMonitoringApi
     public Task<IReadOnlyList<TimelinePoint>> GetDailyTimelineAsync(DateTimeOffset until, int days, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<TimelinePoint>>(cancellationToken, s => s.Timeline(until, days, hourly: false));
 
+    public Task<IReadOnlyList<TaskStatistics>> GetTaskStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        Read<IReadOnlyList<TaskStatistics>>(cancellationToken, s => s.TaskStatistics(from, to));
+
     public Task<IReadOnlyList<JobSummary>> SearchJobsAsync(string text, int take, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -608,6 +608,31 @@ internal sealed class InMemoryStore
         return points;
     }
 
+    public List<TaskStatistics> TaskStatistics(DateTimeOffset from, DateTimeOffset to) =>
+        _jobs.Values
+            .Where(job => job.StateName is SucceededState.StateName or FailedState.StateName && job.StateChangedAt >= from && job.StateChangedAt < to)
+            .GroupBy(job => (job.Invocation.Type, job.Invocation.Method, job.RecurringJobId))
+            .Select(group =>
+            {
+                var timed = group
+                    .Where(job => job.StateName == SucceededState.StateName)
+                    .Select(job => (job.IdText, Milliseconds: long.TryParse(job.StateData.GetValueOrDefault("PerformanceDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : (long?)null))
+                    .Where(run => run.Milliseconds is not null)
+                    .ToList();
+                var slowest = timed.OrderByDescending(run => run.Milliseconds).ThenBy(run => long.Parse(run.IdText, CultureInfo.InvariantCulture)).FirstOrDefault();
+                return new TaskStatistics(
+                    group.First().Invocation.DisplayName,
+                    group.Key.RecurringJobId,
+                    group.LongCount(job => job.StateName == SucceededState.StateName),
+                    group.LongCount(job => job.StateName == FailedState.StateName),
+                    timed.Count == 0 ? null : TimeSpan.FromMilliseconds(timed.Average(run => run.Milliseconds!.Value)),
+                    timed.Count == 0 ? null : TimeSpan.FromMilliseconds(slowest.Milliseconds!.Value),
+                    timed.Count == 0 ? null : slowest.IdText);
+            })
+            .OrderBy(stats => stats.Task, StringComparer.Ordinal)
+            .ThenBy(stats => stats.RecurringJobId, StringComparer.Ordinal)
+            .ToList();
+
     public List<JobSummary> Search(string text, int take)
     {
         var term = text.Trim();

@@ -1,0 +1,60 @@
+using Jobs.Storage;
+using Jobs.Tasks.Mail;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jobs.Tasks;
+
+/// <summary>
+/// Mails the admins a report of the past week (Mondays at 09:00 UTC by default): per task — each job method,
+/// split by recurring job — the runs that finished, how many failed, the success rate and durations, plus
+/// the failing and the slowest tasks. The figures come from the job storage
+/// (<see cref="IMonitoringApi.GetTaskStatisticsAsync"/>); the e-mail goes out through the host's
+/// <see cref="ITaskEmailSender"/>.
+/// </summary>
+[RecurringTask(Id, "0 9 * * 1")]
+public sealed class WeeklyReportTask
+{
+    /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
+    public const string Id = "weekly-report";
+
+    private readonly IJobStorage _storage;
+    private readonly ITaskEmailSender _sender;
+    private readonly WeeklyReportOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WeeklyReportTask> _logger;
+
+    public WeeklyReportTask(
+        IJobStorage storage,
+        ITaskEmailSender sender,
+        IOptions<WeeklyReportOptions> options,
+        TimeProvider timeProvider,
+        ILogger<WeeklyReportTask> logger)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _storage = storage;
+        _sender = sender;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Reads the period's figures and sends the report; returns what it reported.</summary>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public async Task<WeeklyReportResult> RunAsync(CancellationToken cancellationToken)
+    {
+        _options.Validate();
+        var to = _timeProvider.GetUtcNow();
+        var from = to.AddDays(-_options.Days);
+        var tasks = await _storage.Monitoring.GetTaskStatisticsAsync(from, to, cancellationToken);
+        var report = new WeeklyReport(from, to, tasks, _options.SlowestTasks);
+        var email = new TaskEmail([.. _options.To], report.Subject, report.RenderText(), report.RenderHtml());
+        await _sender.SendAsync(email, cancellationToken);
+        Log.WeeklyReportSent(_logger, from, to, tasks.Count, report.Runs, report.Failed);
+        return new WeeklyReportResult(from, to, tasks.Count, report.Runs, report.Failed, report.Subject);
+    }
+}
