@@ -70,4 +70,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 2027, Level = LogLevel.Information, Message = "Job {JobId} ({Method}) was skipped by server filter {Filter}")]
     public static partial void JobSkipped(ILogger logger, string jobId, Job method, string filter);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Error, Message = "Storing {Lines} log lines of {Jobs} jobs failed; those lines are lost")]
+    public static partial void JobLogWriteFailed(ILogger logger, Exception exception, int lines, int jobs);
 }
