@@ -155,7 +155,14 @@ public sealed class DashboardJobLogTests
     [TestCase("val", "viewer", HttpStatusCode.OK)]
     public async Task LogApi_IsAuthorizedLikeTheRestOfTheApi_WhenPoliciesAreSet(string? user, string? roles, HttpStatusCode expected)
     {
-        await using var host = await DashboardTestHost.StartAsync(remoteAddress: "203.0.113.7", withAuthentication: true);
+        await using var host = await DashboardTestHost.StartAsync(
+            o =>
+            {
+                o.ViewerPolicy = "JobsViewer";
+                o.AdminPolicy = "JobsAdmin";
+            },
+            remoteAddress: "203.0.113.7",
+            withAuthentication: true);
         var id = await host.EnqueueAsync();
         if (user is not null)
         {
