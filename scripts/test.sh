@@ -32,6 +32,7 @@ APT_PACKAGES=(
   "postgresql-client  psql"
   "tzdata             /usr/share/zoneinfo/Europe/Berlin"
   "python3-aiosmtpd   /usr/lib/python3/dist-packages/aiosmtpd/__init__.py"
+  "chromium           /usr/bin/chromium"
 )
 
 REPO_ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
