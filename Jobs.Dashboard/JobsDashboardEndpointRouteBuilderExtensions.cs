@@ -73,6 +73,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         ApiRead(group, mount, "/api/status", DashboardApi.StatusAsync);
         ApiRead(group, mount, "/api/jobs", DashboardApi.JobsAsync);
         ApiRead(group, mount, "/api/jobs/{id}", c => DashboardApi.JobAsync(c, RouteValue(c, "id")));
+        ApiRead(group, mount, "/api/jobs/{id}/log", c => DashboardApi.JobLogAsync(c, RouteValue(c, "id")));
         ApiRead(group, mount, "/api/recurring", DashboardApi.RecurringAsync);
         ApiRead(group, mount, "/api/recurring/{id}", c => DashboardApi.RecurringJobAsync(c, RouteValue(c, "id")));
         ApiRead(group, mount, "/api/servers", DashboardApi.ServersAsync);

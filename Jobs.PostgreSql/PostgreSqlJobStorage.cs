@@ -66,6 +66,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         Schema = "\"" + Options.SchemaName + "\"";
         Channel = "jobs_" + Options.SchemaName;
         Queries = new PostgreSqlQueries(Schema, Channel);
+        JobLogQueries = new PostgreSqlJobLogQueries(Schema);
         _pipeline = PostgreSqlResilience.Create(Options, TimeProvider, _logger);
         _notifier = new PostgreSqlNotifier(SessionDataSource, Channel, Options.NotificationReconnectDelay, TimeProvider, _logger);
         _announcer = new PostgreSqlQueueAnnouncer(DataSource, Queries, _logger);
@@ -91,6 +92,8 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     internal TimeProvider TimeProvider { get; }
 
     internal PostgreSqlQueries Queries { get; }
+
+    internal PostgreSqlJobLogQueries JobLogQueries { get; }
 
     internal ILogger Logger => _logger;
 
@@ -547,6 +550,63 @@ public sealed class PostgreSqlJobStorage : IJobStorage
                 return (int)(long)(await command.ExecuteScalarAsync(token))!;
             },
             cancellationToken);
+
+    public Task AppendJobLogAsync(IReadOnlyList<JobLogAppend> appends, int maxLinesPerJob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLinesPerJob, 1);
+        var jobIds = new List<long>();
+        var times = new List<DateTimeOffset>();
+        var levels = new List<short>();
+        var messages = new List<string>();
+        var dropJobIds = new List<long>();
+        var dropCounts = new List<long>();
+        foreach (var append in appends)
+        {
+            if (!PostgreSqlReaders.TryParseId(append.JobId, out var id))
+            {
+                continue;
+            }
+
+            foreach (var line in append.Lines)
+            {
+                jobIds.Add(id);
+                times.Add(line.Time.ToUniversalTime());
+                levels.Add((short)line.Level);
+
+                // PostgreSQL text cannot hold NUL.
+                messages.Add(line.Message.Contains('\0', StringComparison.Ordinal) ? line.Message.Replace('\0', '\uFFFD') : line.Message);
+            }
+
+            if (append.DroppedLines > 0)
+            {
+                dropJobIds.Add(id);
+                dropCounts.Add(append.DroppedLines);
+            }
+        }
+
+        if (jobIds.Count == 0 && dropJobIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(JobLogQueries.AppendLines, connection);
+                command.Parameters.Add(new NpgsqlParameter<long[]>("job_ids", jobIds.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]>("times", times.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<short[]>("levels", levels.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<string[]>("messages", messages.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<long[]>("drop_job_ids", dropJobIds.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<long[]>("drop_counts", dropCounts.ToArray()));
+                command.Parameters.Add(new NpgsqlParameter<int>("max", maxLinesPerJob));
+                command.Parameters.Add(new NpgsqlParameter<short>("marker_level", (short)LogLevel.Warning));
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", TimeProvider.GetUtcNow().ToUniversalTime()));
+                return await command.ExecuteNonQueryAsync(token);
+            },
+            cancellationToken);
+    }
 
     public Task AddOrUpdateRecurringJobAsync(RecurringJobDefinition definition, CancellationToken cancellationToken)
     {

@@ -167,6 +167,34 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(string jobId, long afterSequence, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        if (take <= 0 || !PostgreSqlReaders.TryParseId(jobId, out var id))
+        {
+            return Task.FromResult<IReadOnlyList<JobLogLine>>([]);
+        }
+
+        return _storage.RunAsync<IReadOnlyList<JobLogLine>>(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(_storage.JobLogQueries.ReadLines, connection);
+                command.Parameters.Add(new NpgsqlParameter<long>("id", id));
+                command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));
+                command.Parameters.Add(new NpgsqlParameter<int>("take", take));
+                var lines = new List<JobLogLine>();
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    var message = reader.IsDBNull(4) ? reader.GetString(3) : JobLogLine.DroppedMarker(reader.GetInt64(4));
+                    lines.Add(new JobLogLine(reader.GetInt64(0), PostgreSqlReaders.ReadTime(reader, 1), (Microsoft.Extensions.Logging.LogLevel)reader.GetInt16(2), message));
+                }
+
+                return lines;
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<QueueSummary>> GetQueuesAsync(int firstJobsPerQueue, CancellationToken cancellationToken) =>
         _storage.RunAsync<IReadOnlyList<QueueSummary>>(
             async (connection, token) =>

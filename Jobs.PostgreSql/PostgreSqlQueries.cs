@@ -224,6 +224,9 @@ internal sealed class PostgreSqlQueries
             hist AS (
               DELETE FROM {{s}}.job_history h USING expired e WHERE h.job_id = e.id
             ),
+            logs AS (
+              DELETE FROM {{s}}.job_log l USING expired e WHERE l.job_id = e.id
+            ),
             del AS (
               DELETE FROM {{s}}.job j USING expired e WHERE j.id = e.id
               RETURNING j.id, j.state AS old_state, j.queue AS old_queue, NULL::text AS new_state, NULL::text AS new_queue

@@ -75,6 +75,9 @@ internal sealed class PostgreSqlTransactionalJobStorage : IJobStorage
     public Task<int> DeleteExpiredJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         _storage.DeleteExpiredJobsAsync(now, batchSize, cancellationToken);
 
+    public Task AppendJobLogAsync(IReadOnlyList<JobLogAppend> appends, int maxLinesPerJob, CancellationToken cancellationToken) =>
+        _storage.AppendJobLogAsync(appends, maxLinesPerJob, cancellationToken);
+
     public Task AddOrUpdateRecurringJobAsync(RecurringJobDefinition definition, CancellationToken cancellationToken) =>
         _storage.AddOrUpdateRecurringJobAsync(definition, cancellationToken);
 

@@ -17,9 +17,9 @@ public sealed record InvocationData(string Type, string Method, IReadOnlyList<st
         var values = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
         {
-            if (parameters[i].ParameterType == typeof(CancellationToken))
+            if (parameters[i].ParameterType == typeof(CancellationToken) || parameters[i].ParameterType == typeof(PerformContext))
             {
-                values[i] = null; // the worker passes the job's own token
+                values[i] = null; // the worker passes the job's own token and context
                 continue;
             }
 
@@ -85,6 +85,12 @@ public sealed record InvocationData(string Type, string Method, IReadOnlyList<st
             if (parameterTypes[i] == typeof(CancellationToken))
             {
                 args[i] = CancellationToken.None;
+                continue;
+            }
+
+            if (parameterTypes[i] == typeof(PerformContext))
+            {
+                args[i] = null;
                 continue;
             }
 

@@ -121,6 +121,12 @@ public static class JobExpression
                 $"Argument '{parameter.Name}' of '{method.Name}' is a live CancellationToken; pass CancellationToken.None (or default) as a placeholder — the worker passes the job's own token.");
         }
 
+        if (parameter.ParameterType == typeof(PerformContext) && value is not null)
+        {
+            throw new ArgumentException(
+                $"Argument '{parameter.Name}' of '{method.Name}' is a {nameof(PerformContext)}; pass null as a placeholder — the worker passes the job's own context.");
+        }
+
         return value;
     }
 

@@ -44,6 +44,8 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
     private JobDispatcher? _dispatcher;
     private CompletionBatcher? _batcher;
     private Task _batcherTask = Task.CompletedTask;
+    private JobLogWriter? _jobLogs;
+    private Task _jobLogsTask = Task.CompletedTask;
     private Task _processes = Task.CompletedTask;
     private Task _lifetimeProcesses = Task.CompletedTask;
     private volatile bool _announced;
@@ -175,12 +177,15 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
 
         var stateChanger = new BackgroundJobStateChanger(_storage, _filters, _services, _loggerFactory.CreateLogger<BackgroundJobStateChanger>());
         _batcher = new CompletionBatcher(stateChanger, _time, _logger, RetryDelay);
-        var performer = new JobPerformer(_storage, _filters, _services, ServerId, _time, _logger);
+        _jobLogs = new JobLogWriter(_storage, _options.JobLog, _time, _logger);
+        var performer = new JobPerformer(_storage, _filters, _services, ServerId, _time, _logger, _jobLogs);
         _dispatcher = new JobDispatcher(_storage, performer, _batcher, ServerId, _options, _time, _logger);
         _announced = true;
 
         var batcherAbort = _batcherAbort!.Token;
         _batcherTask = Task.Run(() => _batcher.RunAsync(batcherAbort), CancellationToken.None);
+        var jobLogs = _jobLogs;
+        _jobLogsTask = Task.Run(() => jobLogs.RunAsync(batcherAbort), CancellationToken.None);
         _dispatcher.Start(stopping);
 
         // The heartbeat and the held-jobs checker run until the very end of a shutdown, so no other
@@ -243,12 +248,14 @@ public sealed class BackgroundJobServer : IHostedService, IAsyncDisposable
             await WaitAsync(workers, AbortGrace, cancellationToken);
         }
 
-        // Outcomes of jobs that finished are stored before the server lets go of its jobs.
+        // Outcomes (and log lines) of jobs that finished are stored before the server lets go of its jobs.
         _batcher!.Complete();
-        if (!await WaitAsync(_batcherTask, AbortGrace, cancellationToken))
+        _jobLogs!.Complete();
+        var storing = Task.WhenAll(_batcherTask, _jobLogsTask);
+        if (!await WaitAsync(storing, AbortGrace, cancellationToken))
         {
             await _batcherAbort!.CancelAsync();
-            await WaitAsync(_batcherTask, AbortGrace, CancellationToken.None);
+            await WaitAsync(storing, AbortGrace, CancellationToken.None);
         }
 
         await WaitAsync(_processes, AbortGrace, cancellationToken);

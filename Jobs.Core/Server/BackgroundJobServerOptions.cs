@@ -45,6 +45,9 @@ public sealed class BackgroundJobServerOptions
     /// <summary>Whether this server runs the delayed-job and recurring schedulers. Default: true.</summary>
     public bool RunSchedulers { get; set; } = true;
 
+    /// <summary>How the logs jobs write while they run are kept (section <c>Jobs:Server:JobLog</c>).</summary>
+    public JobLogOptions JobLog { get; set; } = new();
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -95,5 +98,12 @@ public sealed class BackgroundJobServerOptions
         {
             throw new ArgumentException($"ServerTimeout ({ServerTimeout}) must be longer than HeartbeatInterval ({HeartbeatInterval}).");
         }
+
+        if (JobLog is null)
+        {
+            throw new ArgumentException("JobLog must not be null.");
+        }
+
+        JobLog.Validate();
     }
 }

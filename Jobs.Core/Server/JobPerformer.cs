@@ -29,9 +29,11 @@ internal sealed class JobPerformer
     private readonly string _serverId;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly JobLogWriter? _jobLogs;
 
-    public JobPerformer(IJobStorage storage, IJobFilterProvider filters, IServiceProvider services, string serverId, TimeProvider time, ILogger logger)
+    public JobPerformer(IJobStorage storage, IJobFilterProvider filters, IServiceProvider services, string serverId, TimeProvider time, ILogger logger, JobLogWriter? jobLogs = null)
     {
+        _jobLogs = jobLogs;
         _storage = storage;
         _filters = filters;
         _services = services;
@@ -58,6 +60,10 @@ internal sealed class JobPerformer
         // The job formats as "Type.Method", only when the message is logged.
         var method = job;
         ServerLog.JobStarted(_logger, fetched.Id, method);
+
+        // From here on, what the job (and its filters) log lands in its log; the caller's context is left as it was.
+        var log = _jobLogs?.Begin(fetched.Id, running.Token);
+        JobLog.Current = log;
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
         object? result = null;
@@ -85,6 +91,12 @@ internal sealed class JobPerformer
         }
 
         var duration = _time.GetElapsedTime(started);
+        if (log is not null)
+        {
+            // Every line is stored before the job's final state, so a finished job's page shows them all.
+            await log.EndAsync();
+        }
+
         if (running.TimedOut)
         {
             exception = new JobTimeoutException(FindTimeout(job) ?? duration, exception);
@@ -268,6 +280,10 @@ internal sealed class JobPerformer
             if (parameters[i].ParameterType == typeof(CancellationToken))
             {
                 args[i] = token;
+            }
+            else if (parameters[i].ParameterType == typeof(PerformContext))
+            {
+                args[i] = JobLog.Current ?? throw new InvalidOperationException($"Job {job} takes a {nameof(PerformContext)}, but this worker performs it without one.");
             }
         }
 

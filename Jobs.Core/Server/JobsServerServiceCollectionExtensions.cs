@@ -17,6 +17,8 @@ public static class JobsServerServiceCollectionExtensions
     /// (bind <c>Jobs:Server</c> yourself with <c>services.Configure&lt;BackgroundJobServerOptions&gt;(…)</c>)
     /// validated when the host starts, and the <c>Jobs</c> meter (<see cref="JobsMetricsServiceCollectionExtensions.AddJobsMetrics"/>).
     /// Needs <c>services.AddJobs(…)</c> for the storage and filters.
+    /// Also adds a logging provider that copies what jobs log through <see cref="ILogger"/> while they run into
+    /// their job logs (see <see cref="JobLogOptions"/>).
     /// </summary>
     public static IServiceCollection AddJobsServer(this IServiceCollection services, Action<BackgroundJobServerOptions>? configure = null)
     {
@@ -38,6 +40,11 @@ public static class JobsServerServiceCollectionExtensions
             sp.GetService<ILoggerFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<BackgroundJobServer>());
         services.AddJobsMetrics();
+
+        // What jobs log through ILogger while they run also goes to their own logs. The provider decides by
+        // JobLogOptions.MinimumLevel, not by the host's logging levels (a quiet console must not empty the job logs).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider, JobLogLoggerProvider>());
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter<JobLogLoggerProvider>(null, LogLevel.Trace));
         return services;
     }
 }

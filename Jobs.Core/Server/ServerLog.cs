@@ -76,4 +76,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 2061, Level = LogLevel.Warning, Message = "Giving back {Count} job(s) claimed ahead failed; they stay with this server")]
     public static partial void GiveBackFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 2030, Level = LogLevel.Error, Message = "Storing {Lines} log lines of {Jobs} jobs failed; those lines are lost")]
+    public static partial void JobLogWriteFailed(ILogger logger, Exception exception, int lines, int jobs);
 }

@@ -92,6 +92,17 @@ public interface IJobStorage : IAsyncDisposable
     /// <summary>Deletes up to <paramref name="batchSize"/> jobs whose expiry has passed, with their history; returns how many.</summary>
     Task<int> DeleteExpiredJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends lines to the logs of running jobs, in one round trip for the whole batch. The lines of a job are
+    /// kept in the order given, after the lines appended before; each gets a <see cref="JobLogLine.Sequence"/>
+    /// greater than any earlier one of that job. A job keeps at most <paramref name="maxLinesPerJob"/> lines: every
+    /// further line (and every <see cref="JobLogAppend.DroppedLines"/>) is only counted, in one marker line after
+    /// the kept ones (<see cref="JobLogLine.DroppedMarker"/>). Lines of a job that does not exist (any more) are
+    /// ignored. A job's lines are removed with it when it expires.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLinesPerJob"/> is less than 1.</exception>
+    Task AppendJobLogAsync(IReadOnlyList<JobLogAppend> appends, int maxLinesPerJob, CancellationToken cancellationToken);
+
     /// <summary>Creates or updates a recurring job. Paused flag and last run are kept; the next run is replaced only when the schedule (cron or time zone) changed or none is set.</summary>
     Task AddOrUpdateRecurringJobAsync(RecurringJobDefinition definition, CancellationToken cancellationToken);
 

@@ -18,6 +18,13 @@ public interface IMonitoringApi
     /// <summary>One job with arguments, full history (newest first), exception, result and continuations; null when it does not exist.</summary>
     Task<JobDetails?> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="take"/> lines of a job's log with a <see cref="JobLogLine.Sequence"/> greater than
+    /// <paramref name="afterSequence"/>, oldest first (0 reads from the start; a live tail passes the last sequence it read).
+    /// Empty when the job has no such lines or does not exist.
+    /// </summary>
+    Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(string jobId, long afterSequence, int take, CancellationToken cancellationToken);
+
     /// <summary>Every queue that has enqueued jobs or is listened to by a server, with its length and first jobs.</summary>
     Task<IReadOnlyList<QueueSummary>> GetQueuesAsync(int firstJobsPerQueue, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Jobs.Dashboard.Actions;
 using Jobs.States;
 using Jobs.Storage;
@@ -8,6 +9,9 @@ namespace Jobs.Dashboard.Api;
 /// <summary>The JSON API: what the pages show, and the same actions with the same authorization and antiforgery.</summary>
 internal static class DashboardApi
 {
+    /// <summary>Lines one read of a job's log returns at most; <c>more</c> tells the reader to ask again at once.</summary>
+    public const int MaxLogLinesPerRead = 1_000;
+
     public static async Task<IResult> StatsAsync(DashboardContext context)
     {
         var s = await context.Monitoring.GetStatisticsAsync(context.Aborted);
@@ -66,6 +70,48 @@ internal static class DashboardApi
 
         var details = await context.Monitoring.GetJobDetailsAsync(id, context.Aborted);
         return details is null ? Problem(StatusCodes.Status404NotFound, $"There is no job {id}.") : Results.Json(details);
+    }
+
+    /// <summary>Lines of a job's log after <c>?after=N</c> (0 or absent: from the start), and the job's state, for a live tail.</summary>
+    public static async Task<IResult> JobLogAsync(DashboardContext context, string id)
+    {
+        if (!JobIds.IsWellFormedJobId(id))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"'{id}' is not a valid job id.");
+        }
+
+        var afterText = context.Http.Request.Query["after"];
+        long after = 0;
+        if (afterText.Count > 1
+            || (afterText.Count == 1 && !long.TryParse(afterText[0], NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        {
+            return Problem(
+                StatusCodes.Status400BadRequest,
+                $"'{afterText}' is not a valid 'after': give the sequence number of the last line read (a whole number, 0 or more), or leave it out to read from the start.");
+        }
+
+        // The state is read first: when it says Processing, lines written before the job ended come with a later poll.
+        var job = await context.Storage.GetJobAsync(id, context.Aborted);
+        if (job is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"There is no job {id}.");
+        }
+
+        var lines = await context.Monitoring.GetJobLogAsync(id, after, MaxLogLinesPerRead, context.Aborted);
+        return Results.Json(new
+        {
+            jobId = job.Id,
+            state = job.StateName,
+            last = lines.Count == 0 ? after : lines[^1].Sequence,
+            more = lines.Count == MaxLogLinesPerRead,
+            lines = lines.Select(l => new
+            {
+                sequence = l.Sequence,
+                time = l.Time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+                level = l.Level.ToString(),
+                message = l.Message,
+            }),
+        });
     }
 
     public static async Task<IResult> RecurringAsync(DashboardContext context) =>

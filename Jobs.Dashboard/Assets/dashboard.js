@@ -5,6 +5,62 @@
   try { saved = localStorage.getItem('jobs-theme'); } catch (e) { /* storage off */ }
   if (saved) { root.setAttribute('data-theme', saved); }
 
+  // A running job's log: ask for the lines after the last one shown, append them, and reload the page once the
+  // job has left Processing (its final state and every line are stored by then).
+  document.addEventListener('DOMContentLoaded', function () {
+    var log = document.querySelector('[data-job-log]');
+    if (!log || log.getAttribute('data-state') !== 'Processing') { return; }
+    var url = log.getAttribute('data-log-url');
+    var after = log.getAttribute('data-after') || '0';
+    var every = parseInt(log.getAttribute('data-poll-ms'), 10) || 1500;
+    var body = log.querySelector('tbody');
+    var scroller = log.querySelector('.log-scroll');
+    var status = log.querySelector('[data-log-status]');
+
+    function cell(row, css, text) {
+      var td = document.createElement('td');
+      td.className = css;
+      td.textContent = text;
+      row.appendChild(td);
+    }
+
+    function append(line) {
+      var row = document.createElement('tr');
+      row.className = 'log-' + line.level;
+      cell(row, 'log-time', line.time.substring(0, 10) + ' ' + line.time.substring(11, 23));
+      cell(row, 'log-level', line.level);
+      cell(row, 'log-message', line.message);
+      body.appendChild(row);
+    }
+
+    function finish(text) {
+      if (status) { status.textContent = text; }
+      window.location.reload();
+    }
+
+    function tail() {
+      fetch(url + '?after=' + encodeURIComponent(after), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
+        .then(function (r) {
+          if (r.status === 404) { finish('The job is gone; reloading…'); return null; }
+          return r.ok ? r.json() : undefined;
+        })
+        .then(function (data) {
+          if (data === null) { return; }
+          if (data) {
+            var atBottom = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 4;
+            data.lines.forEach(append);
+            after = String(data.last);
+            if (atBottom) { scroller.scrollTop = scroller.scrollHeight; }
+            if (data.state !== 'Processing') { finish('The job is ' + data.state + '; reloading…'); return; }
+          }
+          setTimeout(tail, data && data.more ? 0 : every);
+        })
+        .catch(function () { setTimeout(tail, every); });
+    }
+
+    setTimeout(tail, every);
+  });
+
   document.addEventListener('DOMContentLoaded', function () {
     var toggle = document.querySelector('[data-theme-toggle]');
     if (toggle) {

@@ -92,6 +92,7 @@ internal static class JobDetailPage
             body.Append($"</ul>");
         }
 
+        await JobLogSection.WriteAsync(body, context, job);
         WriteHistory(body, details.History, now);
         var statistics = await context.Monitoring.GetStatisticsAsync(context.Aborted);
         await DashboardLayout.WriteAsync(context, "Job " + job.Id, body, statistics);

@@ -34,6 +34,8 @@ internal class DelegatingJobStorage : IJobStorage
 
     public virtual Task<bool> HeartbeatAsync(string serverId, DateTimeOffset now, CancellationToken cancellationToken) => Inner.HeartbeatAsync(serverId, now, cancellationToken);
 
+    public virtual Task AppendJobLogAsync(IReadOnlyList<JobLogAppend> appends, int maxLinesPerJob, CancellationToken cancellationToken) => Inner.AppendJobLogAsync(appends, maxLinesPerJob, cancellationToken);
+
     public virtual Task<int> RemoveServerAsync(string serverId, string reason, CancellationToken cancellationToken) => Inner.RemoveServerAsync(serverId, reason, cancellationToken);
 
     public virtual Task<IReadOnlyList<string>> RemoveTimedOutServersAsync(DateTimeOffset heartbeatCutoff, CancellationToken cancellationToken) => Inner.RemoveTimedOutServersAsync(heartbeatCutoff, cancellationToken);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Jobs.States;
 using Jobs.Storage;
 using Jobs.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
 
 namespace Jobs.Tests.Storage;
 
@@ -1640,6 +1641,153 @@ public abstract class JobStorageContractTests
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    // ---- job logs ---------------------------------------------------------------------------------
+
+    [Test]
+    public async Task AppendJobLogAsync_KeepsLinesInOrderWithTimesAndLevels_WhenAppendedInSeveralBatches()
+    {
+        var id = await EnqueueAsync();
+        var t0 = Time.GetUtcNow();
+
+        await Storage.AppendJobLogAsync([Append(id, t0, "one", "two")], 100, default);
+        await Storage.AppendJobLogAsync([new JobLogAppend(id, [new NewJobLogLine(t0.AddMilliseconds(5), LogLevel.Error, "three")])], 100, default);
+        var lines = await Monitoring.GetJobLogAsync(id, 0, 100, default);
+
+        Assert.That(lines.Select(l => l.Message), Is.EqualTo(new[] { "one", "two", "three" }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines.Select(l => l.Sequence), Is.Ordered.Ascending.And.Unique);
+            Assert.That(lines[0].Time, Is.EqualTo(t0));
+            Assert.That(lines[1].Time, Is.EqualTo(t0.AddMilliseconds(1)));
+            Assert.That(lines[2].Time, Is.EqualTo(t0.AddMilliseconds(5)));
+            Assert.That(lines.Select(l => l.Level), Is.EqualTo(new[] { LogLevel.Information, LogLevel.Information, LogLevel.Error }));
+        });
+    }
+
+    [Test]
+    public async Task GetJobLogAsync_ReturnsOnlyLinesAfterTheSequence_WhenTailing()
+    {
+        var id = await EnqueueAsync();
+        await Storage.AppendJobLogAsync([Append(id, Time.GetUtcNow(), "a", "b", "c")], 100, default);
+        var first = await Monitoring.GetJobLogAsync(id, 0, 100, default);
+
+        await Storage.AppendJobLogAsync([Append(id, Time.GetUtcNow(), "d", "e")], 100, default);
+        var afterSecond = await Monitoring.GetJobLogAsync(id, first[1].Sequence, 100, default);
+        var afterLast = await Monitoring.GetJobLogAsync(id, afterSecond[^1].Sequence, 100, default);
+        var limited = await Monitoring.GetJobLogAsync(id, 0, 2, default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(afterSecond.Select(l => l.Message), Is.EqualTo(new[] { "c", "d", "e" }));
+            Assert.That(afterLast, Is.Empty);
+            Assert.That(limited.Select(l => l.Message), Is.EqualTo(new[] { "a", "b" }));
+        });
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_KeepsTheLinesOfEachJobApart_WhenOneBatchHoldsSeveralJobs()
+    {
+        var first = await EnqueueAsync();
+        var second = await EnqueueAsync();
+        var now = Time.GetUtcNow();
+
+        await Storage.AppendJobLogAsync([Append(first, now, "1a", "1b"), Append(second, now, "2a"), Append(first, now, "1c")], 100, default);
+
+        Assert.That((await Monitoring.GetJobLogAsync(first, 0, 100, default)).Select(l => l.Message), Is.EqualTo(new[] { "1a", "1b", "1c" }));
+        Assert.That((await Monitoring.GetJobLogAsync(second, 0, 100, default)).Select(l => l.Message), Is.EqualTo(new[] { "2a" }));
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_KeepsTheFirstLinesAndOneDroppedMarker_WhenTheCapIsExceeded()
+    {
+        var id = await EnqueueAsync();
+        var now = Time.GetUtcNow();
+
+        await Storage.AppendJobLogAsync([Append(id, now, "1", "2", "3")], 4, default);
+        await Storage.AppendJobLogAsync([Append(id, now, "4", "5", "6")], 4, default);
+        var once = await Monitoring.GetJobLogAsync(id, 0, 100, default);
+        await Storage.AppendJobLogAsync([Append(id, now, "7") with { DroppedLines = 10 }], 4, default);
+        var lines = await Monitoring.GetJobLogAsync(id, 0, 100, default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(once.Select(l => l.Message), Is.EqualTo(new[] { "1", "2", "3", "4", JobLogLine.DroppedMarker(2) }));
+            Assert.That(lines.Select(l => l.Message), Is.EqualTo(new[] { "1", "2", "3", "4", JobLogLine.DroppedMarker(13) }));
+            Assert.That(lines[^1].Level, Is.EqualTo(LogLevel.Warning));
+            Assert.That(lines.Select(l => l.Sequence), Is.Ordered.Ascending.And.Unique);
+        });
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_CountsDroppedLines_WhenTheWriterDroppedSomeBeforeTheCap()
+    {
+        var id = await EnqueueAsync();
+
+        await Storage.AppendJobLogAsync([Append(id, Time.GetUtcNow(), "kept") with { DroppedLines = 3 }], 100, default);
+        var lines = await Monitoring.GetJobLogAsync(id, 0, 100, default);
+
+        Assert.That(lines.Select(l => l.Message), Is.EqualTo(new[] { "kept", JobLogLine.DroppedMarker(3) }));
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_KeepsTextAsWritten_WhenItHoldsMarkupQuotesAndNonAsciiCharacters()
+    {
+        var id = await EnqueueAsync();
+        const string text = "<script>alert('x')</script> \"quoted\" — Grüße, 日本語\nsecond line";
+
+        await Storage.AppendJobLogAsync([Append(id, Time.GetUtcNow(), text)], 100, default);
+
+        Assert.That((await Monitoring.GetJobLogAsync(id, 0, 100, default)).Single().Message, Is.EqualTo(text));
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_IgnoresLines_WhenTheJobDoesNotExist()
+    {
+        var id = await EnqueueAsync();
+
+        await Storage.AppendJobLogAsync([Append("987654321", Time.GetUtcNow(), "lost"), Append("not-a-job", Time.GetUtcNow(), "lost"), Append(id, Time.GetUtcNow(), "kept")], 100, default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await Monitoring.GetJobLogAsync(id, 0, 100, default)).Select(l => l.Message), Is.EqualTo(new[] { "kept" }));
+            Assert.That(await Monitoring.GetJobLogAsync("987654321", 0, 100, default), Is.Empty);
+            Assert.That(await Monitoring.GetJobLogAsync("not-a-job", 0, 100, default), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task AppendJobLogAsync_Throws_WhenTheCapIsLessThanOne()
+    {
+        var id = await EnqueueAsync();
+
+        Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Storage.AppendJobLogAsync([Append(id, Time.GetUtcNow(), "x")], 0, default));
+        Assert.That(await Monitoring.GetJobLogAsync(id, 0, 100, default), Is.Empty);
+    }
+
+    [Test]
+    public async Task JobLog_IsRemovedWithTheJob_WhenTheJobExpires()
+    {
+        var expiring = await EnqueueAsync();
+        var kept = await EnqueueAsync();
+        await Storage.AppendJobLogAsync([Append(expiring, Time.GetUtcNow(), "gone soon"), Append(kept, Time.GetUtcNow(), "stays")], 100, default);
+        await SucceedAsync(expiring);
+        var before = await Monitoring.GetJobLogAsync(expiring, 0, 100, default);
+
+        var deleted = await Storage.DeleteExpiredJobsAsync(Time.GetUtcNow().AddDays(3650), 100, default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(before.Select(l => l.Message), Is.EqualTo(new[] { "gone soon" }));
+            Assert.That(deleted, Is.EqualTo(1));
+            Assert.That(await Monitoring.GetJobLogAsync(expiring, 0, 100, default), Is.Empty);
+            Assert.That((await Monitoring.GetJobLogAsync(kept, 0, 100, default)).Select(l => l.Message), Is.EqualTo(new[] { "stays" }));
+        });
+    }
+
+    /// <summary>Lines one millisecond apart from <paramref name="start"/>, at Information.</summary>
+    private static JobLogAppend Append(string jobId, DateTimeOffset start, params string[] messages) =>
+        new(jobId, messages.Select((m, i) => new NewJobLogLine(start.AddMilliseconds(i), LogLevel.Information, m)).ToList());
 
     private static RecurringJobDefinition Recurring(string id, string cron, DateTimeOffset? next) =>
         new(id, ContractSampleJob.Run(), cron, "UTC", "default", next);

@@ -57,6 +57,18 @@ internal sealed class InMemoryJob
     /// <summary>Oldest first.</summary>
     public List<StateHistoryEntry> History { get; } = [];
 
+    /// <summary>The job's log, oldest first; the "more lines dropped" marker, when there is one, stays last.</summary>
+    public List<JobLogLine> Log { get; } = [];
+
+    /// <summary>Lines kept in <see cref="Log"/>, the marker not counted.</summary>
+    public int LogLineCount { get; set; }
+
+    /// <summary>Lines dropped beyond the cap; counted in the marker.</summary>
+    public long DroppedLogLines { get; set; }
+
+    /// <summary>Where the marker stands in <see cref="Log"/>, or -1.</summary>
+    public int DroppedMarkerIndex { get; set; } = -1;
+
     public (long Ticks, long Id) StateKey => (StateChangedAt.UtcTicks, Id);
 
     public (long Ticks, long Id) QueueKey => (EnqueuedAt.UtcTicks, Id);

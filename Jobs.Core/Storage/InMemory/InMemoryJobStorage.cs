@@ -159,6 +159,21 @@ public sealed class InMemoryJobStorage : IJobStorage
     public Task<int> DeleteExpiredJobsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         Locked(cancellationToken, (store, _) => store.DeleteExpired(now, batchSize));
 
+    public Task AppendJobLogAsync(IReadOnlyList<JobLogAppend> appends, int maxLinesPerJob, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(appends);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLinesPerJob, 1);
+        return Locked(cancellationToken, (store, now) =>
+        {
+            foreach (var append in appends)
+            {
+                store.AppendLog(append, maxLinesPerJob, now);
+            }
+
+            return true;
+        });
+    }
+
     public Task AddOrUpdateRecurringJobAsync(RecurringJobDefinition definition, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);

@@ -25,6 +25,12 @@ internal sealed class InMemoryMonitoringApi : IMonitoringApi
     public Task<JobDetails?> GetJobDetailsAsync(string jobId, CancellationToken cancellationToken) =>
         Read(cancellationToken, s => s.Details(jobId));
 
+    public Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(string jobId, long afterSequence, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobId);
+        return Read<IReadOnlyList<JobLogLine>>(cancellationToken, s => s.ReadLog(jobId, afterSequence, take));
+    }
+
     public Task<IReadOnlyList<QueueSummary>> GetQueuesAsync(int firstJobsPerQueue, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<QueueSummary>>(cancellationToken, s => s.Queues(firstJobsPerQueue));
 

@@ -26,6 +26,7 @@ internal sealed class InMemoryStore
     private readonly List<(IReadOnlyList<string> Queues, TaskCompletionSource Signal)> _waiters = [];
     private readonly TimeSpan _retention;
     private long _lastId;
+    private long _lastLogSequence;
 
     public InMemoryStore(TimeSpan retention)
     {
@@ -124,6 +125,68 @@ internal sealed class InMemoryStore
         }
 
         return fetched;
+    }
+
+    public void AppendLog(JobLogAppend append, int maxLinesPerJob, DateTimeOffset now)
+    {
+        if (Find(append.JobId) is not { } job)
+        {
+            return;
+        }
+
+        long dropped = append.DroppedLines;
+        foreach (var line in append.Lines)
+        {
+            if (job.LogLineCount < maxLinesPerJob)
+            {
+                job.Log.Add(new JobLogLine(++_lastLogSequence, line.Time, line.Level, line.Message));
+                job.LogLineCount++;
+            }
+            else
+            {
+                dropped++;
+            }
+        }
+
+        if (dropped <= 0)
+        {
+            return;
+        }
+
+        job.DroppedLogLines += dropped;
+        var time = append.Lines.Count > 0 ? append.Lines[^1].Time : now;
+        if (job.DroppedMarkerIndex < 0)
+        {
+            job.DroppedMarkerIndex = job.Log.Count;
+            job.Log.Add(new JobLogLine(++_lastLogSequence, time, Microsoft.Extensions.Logging.LogLevel.Warning, JobLogLine.DroppedMarker(job.DroppedLogLines)));
+        }
+        else
+        {
+            job.Log[job.DroppedMarkerIndex] = job.Log[job.DroppedMarkerIndex] with { Message = JobLogLine.DroppedMarker(job.DroppedLogLines) };
+        }
+    }
+
+    public List<JobLogLine> ReadLog(string jobId, long afterSequence, int take)
+    {
+        if (take <= 0 || Find(jobId) is not { } job)
+        {
+            return [];
+        }
+
+        var lines = new List<JobLogLine>(Math.Min(take, job.Log.Count));
+        foreach (var line in job.Log)
+        {
+            if (line.Sequence > afterSequence)
+            {
+                lines.Add(line);
+                if (lines.Count == take)
+                {
+                    break;
+                }
+            }
+        }
+
+        return lines;
     }
 
     public int EnqueueDueScheduled(DateTimeOffset now, int batchSize)
