@@ -50,7 +50,8 @@ public sealed class TasksServiceCollectionExtensionsTests
 
         Assert.Multiple(() =>
         {
-            foreach (var definition in provider.GetRequiredService<RecurringTaskCatalog>().Definitions)
+            // The weekly report works on the job storage and a mail sender, which the host registers (tested on its own).
+            foreach (var definition in provider.GetRequiredService<RecurringTaskCatalog>().Definitions.Where(d => d.Id != WeeklyReportTask.Id))
             {
                 Assert.That(provider.GetRequiredService(definition.TaskType), Is.InstanceOf(definition.TaskType), definition.Id);
             }
