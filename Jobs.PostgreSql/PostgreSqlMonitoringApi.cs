@@ -88,6 +88,73 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<JobSummary>> GetFailedJobsAsync(FailedJobFilter filter, int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (take <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobSummary>>([]);
+        }
+
+        return QuerySummariesAsync(
+            _queries.FailedJobs,
+            p =>
+            {
+                AddFailedFilter(p, filter);
+                AddPage(p, skip, take);
+            },
+            cancellationToken);
+    }
+
+    public async Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.IsEmpty)
+        {
+            // The counter the overview shows: exact, and no scan.
+            return (await GetStatisticsAsync(cancellationToken)).Failed;
+        }
+
+        return await _storage.RunAsync(
+            async (connection, token) =>
+            {
+                await using var command = new NpgsqlCommand(_queries.CountFailedJobs, connection);
+                AddFailedFilter(command.Parameters, filter);
+                return (long)(await command.ExecuteScalarAsync(token))!;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<JobSummary>> GetFailedJobsAfterAsync(FailedJobFilter filter, FailedJobCursor? after, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (take <= 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobSummary>>([]);
+        }
+
+        if (after is null)
+        {
+            return GetFailedJobsAsync(filter, 0, take, cancellationToken);
+        }
+
+        if (!PostgreSqlReaders.TryParseId(after.JobId, out var afterId))
+        {
+            throw new ArgumentException($"'{after.JobId}' is not a job id of this storage.", nameof(after));
+        }
+
+        return QuerySummariesAsync(
+            _queries.FailedJobsAfter,
+            p =>
+            {
+                AddFailedFilter(p, filter);
+                p.Add(new NpgsqlParameter<DateTimeOffset>("after_at", after.StateChangedAt.ToUniversalTime()));
+                p.Add(new NpgsqlParameter<long>("after_id", afterId));
+                p.Add(new NpgsqlParameter<int>("take", take));
+            },
+            cancellationToken);
+    }
+
     public Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken) =>
         take <= 0
             ? Task.FromResult<IReadOnlyList<JobSummary>>([])
@@ -421,6 +488,16 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
                 return jobs;
             },
             cancellationToken);
+
+    private static void AddFailedFilter(NpgsqlParameterCollection parameters, FailedJobFilter filter)
+    {
+        parameters.Add(NullableText("method", filter.Method is null ? null : ContainsPattern(filter.Method)));
+        parameters.Add(NullableText("exception", filter.ExceptionType is null ? null : ContainsPattern(filter.ExceptionType)));
+        parameters.Add(NullableText("queue", filter.Queue));
+    }
+
+    private static NpgsqlParameter NullableText(string name, string? value) =>
+        new(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
     private static void AddPage(NpgsqlParameterCollection parameters, int skip, int take)
     {

@@ -64,6 +64,34 @@ internal sealed class PostgreSqlMonitoringQueries
             ORDER BY j.state_changed_at DESC, j.id DESC
             """;
 
+        // Failed jobs narrowed by the dashboard's filter. job_state_changed_ix reads the failed jobs alone, newest first;
+        // the filter is checked on those rows (a null part matches everything). The display name is built as
+        // TypeNames.ShortName does: the type's name without namespace, assembly or generic arguments.
+        var failedMatch = $"""
+            j.state = 'Failed'
+              AND (@method::text IS NULL
+                   OR regexp_replace(split_part(split_part(j.type, ',', 1), '[', 1), '^.*[.+]', '') || '.' || j.method ILIKE @method)
+              AND (@exception::text IS NULL OR j.state_data->>'ExceptionType' ILIKE @exception)
+              AND (@queue::text IS NULL OR j.queue = @queue)
+            """;
+
+        FailedJobs = $"""
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE {failedMatch}
+            ORDER BY j.state_changed_at DESC, j.id DESC
+            OFFSET @skip LIMIT @take
+            """;
+
+        FailedJobsAfter = $"""
+            SELECT {SummaryColumns} FROM {s}.job j
+            WHERE {failedMatch}
+              AND (j.state_changed_at, j.id) < (@after_at, @after_id)
+            ORDER BY j.state_changed_at DESC, j.id DESC
+            LIMIT @take
+            """;
+
+        CountFailedJobs = $"SELECT count(*) FROM {s}.job j WHERE {failedMatch}";
+
         Retries = $"""
             SELECT {SummaryColumns}
             FROM (SELECT id FROM {s}.job WHERE state = 'Scheduled' AND retry_count > 0 ORDER BY scheduled_at, id OFFSET @skip LIMIT @take) p
@@ -154,6 +182,12 @@ internal sealed class PostgreSqlMonitoringQueries
     public string Statistics { get; }
 
     public string JobsInState { get; }
+
+    public string FailedJobs { get; }
+
+    public string FailedJobsAfter { get; }
+
+    public string CountFailedJobs { get; }
 
     public string Retries { get; }
 

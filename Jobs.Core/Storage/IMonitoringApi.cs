@@ -9,6 +9,18 @@ public interface IMonitoringApi
     /// <summary>A page of jobs in a state, newest state change first.</summary>
     Task<IReadOnlyList<JobSummary>> GetJobsAsync(string stateName, int skip, int take, CancellationToken cancellationToken);
 
+    /// <summary>A page of the failed jobs that match <paramref name="filter"/>, newest state change first.</summary>
+    Task<IReadOnlyList<JobSummary>> GetFailedJobsAsync(FailedJobFilter filter, int skip, int take, CancellationToken cancellationToken);
+
+    /// <summary>How many failed jobs match <paramref name="filter"/>.</summary>
+    Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="take"/> failed jobs matching <paramref name="filter"/> that come after <paramref name="after"/>
+    /// (null: from the newest), newest state change first: a keyset walk over every match that pages do not disturb.
+    /// </summary>
+    Task<IReadOnlyList<JobSummary>> GetFailedJobsAfterAsync(FailedJobFilter filter, FailedJobCursor? after, int take, CancellationToken cancellationToken);
+
     /// <summary>Scheduled jobs that are waiting for their next attempt after a failure, soonest first.</summary>
     Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken);
 

@@ -16,6 +16,24 @@ internal sealed class InMemoryMonitoringApi : IMonitoringApi
     public Task<IReadOnlyList<JobSummary>> GetJobsAsync(string stateName, int skip, int take, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<JobSummary>>(cancellationToken, s => s.JobsInState(stateName, skip, take));
 
+    public Task<IReadOnlyList<JobSummary>> GetFailedJobsAsync(FailedJobFilter filter, int skip, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Read<IReadOnlyList<JobSummary>>(cancellationToken, s => s.FailedJobs(filter, null, skip, take));
+    }
+
+    public Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Read(cancellationToken, s => s.CountFailedJobs(filter));
+    }
+
+    public Task<IReadOnlyList<JobSummary>> GetFailedJobsAfterAsync(FailedJobFilter filter, FailedJobCursor? after, int take, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return Read<IReadOnlyList<JobSummary>>(cancellationToken, s => s.FailedJobs(filter, after, 0, take));
+    }
+
     public Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken) =>
         Read<IReadOnlyList<JobSummary>>(cancellationToken, s => s.Retries(skip, take));
 

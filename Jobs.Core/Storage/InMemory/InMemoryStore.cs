@@ -614,6 +614,12 @@ internal sealed class InMemoryStore
             ? Page(_byState[name].Reverse(), skip, take)
             : [];
 
+    public List<JobSummary> FailedJobs(FailedJobFilter filter, FailedJobCursor? after, int skip, int take) =>
+        MatchingFailed(filter, after).Skip(Math.Max(skip, 0)).Take(Math.Max(take, 0)).Select(ToSummary).ToList();
+
+    public long CountFailedJobs(FailedJobFilter filter) =>
+        filter.IsEmpty ? _byState[FailedState.StateName].Count : MatchingFailed(filter, null).LongCount();
+
     public List<JobSummary> Retries(int skip, int take) => Page(_retries, skip, take);
 
     public List<JobSummary> Enqueued(string queue, int skip, int take) =>
@@ -725,6 +731,18 @@ internal sealed class InMemoryStore
         }
 
         return names;
+    }
+
+    /// <summary>Failed jobs matching the filter, newest state change first, after the cursor when one is given.</summary>
+    private IEnumerable<InMemoryJob> MatchingFailed(FailedJobFilter filter, FailedJobCursor? after)
+    {
+        long.TryParse(after?.JobId, NumberStyles.None, CultureInfo.InvariantCulture, out var afterId);
+        return _byState[FailedState.StateName].Reverse()
+            .Select(key => _jobs[key.Id])
+            .Where(job => after is null
+                || job.StateChangedAt < after.StateChangedAt
+                || (job.StateChangedAt == after.StateChangedAt && job.Id < afterId))
+            .Where(job => filter.Matches(job.Invocation.Type, job.Invocation.Method, job.Queue, job.StateData));
     }
 
     private List<JobSummary> Page(IEnumerable<(long Ticks, long Id)> keys, int skip, int take) =>
