@@ -50,7 +50,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         Page(group, mount, "/awaiting", c => JobListPage.StateAsync(c, AwaitingState.StateName, "/awaiting"));
         Page(group, mount, "/processing", c => JobListPage.StateAsync(c, ProcessingState.StateName, "/processing"));
         Page(group, mount, "/succeeded", c => JobListPage.StateAsync(c, SucceededState.StateName, "/succeeded"));
-        Page(group, mount, "/failed", c => JobListPage.StateAsync(c, FailedState.StateName, "/failed"));
+        Page(group, mount, "/failed", FailedJobsPage.RenderAsync);
         Page(group, mount, "/deleted", c => JobListPage.StateAsync(c, DeletedState.StateName, "/deleted"));
         Page(group, mount, "/retries", JobListPage.RetriesAsync);
         Page(group, mount, "/job/{id}", c => JobDetailPage.RenderAsync(c, RouteValue(c, "id")));
@@ -63,6 +63,8 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         FormAction(group, mount, "/actions/jobs/requeue", (c, f) => JobActions.RunAsync(c, JobActions.Kind.Requeue, Ids(f), f["expected"]));
         FormAction(group, mount, "/actions/jobs/delete", (c, f) => JobActions.RunAsync(c, JobActions.Kind.Delete, Ids(f), f["expected"]));
         FormAction(group, mount, "/actions/jobs/enqueue", (c, f) => JobActions.RunAsync(c, JobActions.Kind.EnqueueNow, Ids(f), f["expected"]));
+        FormAction(group, mount, "/actions/failed/requeue", (c, f) => MatchingFailedAsync(c, JobActions.Kind.Requeue, name => f[name]));
+        FormAction(group, mount, "/actions/failed/delete", (c, f) => MatchingFailedAsync(c, JobActions.Kind.Delete, name => f[name]));
         FormAction(group, mount, "/actions/recurring/trigger", (c, f) => RecurringActions.RunAsync(c, RecurringActions.Kind.Trigger, f["id"]));
         FormAction(group, mount, "/actions/recurring/pause", (c, f) => RecurringActions.RunAsync(c, RecurringActions.Kind.Pause, f["id"]));
         FormAction(group, mount, "/actions/recurring/resume", (c, f) => RecurringActions.RunAsync(c, RecurringActions.Kind.Resume, f["id"]));
@@ -84,6 +86,8 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         ApiAction(group, mount, "/api/jobs/{id}/requeue", c => JobActions.RunAsync(c, JobActions.Kind.Requeue, [RouteValue(c, "id")], c.Http.Request.Query["expected"]));
         ApiAction(group, mount, "/api/jobs/{id}/delete", c => JobActions.RunAsync(c, JobActions.Kind.Delete, [RouteValue(c, "id")], c.Http.Request.Query["expected"]));
         ApiAction(group, mount, "/api/jobs/{id}/enqueue", c => JobActions.RunAsync(c, JobActions.Kind.EnqueueNow, [RouteValue(c, "id")], c.Http.Request.Query["expected"]));
+        ApiAction(group, mount, "/api/failed/requeue", c => MatchingFailedAsync(c, JobActions.Kind.Requeue, name => c.Http.Request.Query[name]));
+        ApiAction(group, mount, "/api/failed/delete", c => MatchingFailedAsync(c, JobActions.Kind.Delete, name => c.Http.Request.Query[name]));
         ApiAction(group, mount, "/api/recurring/{id}/trigger", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Trigger, RouteValue(c, "id")));
         ApiAction(group, mount, "/api/recurring/{id}/pause", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Pause, RouteValue(c, "id")));
         ApiAction(group, mount, "/api/recurring/{id}/resume", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Resume, RouteValue(c, "id")));
@@ -263,6 +267,11 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
 
     private static string HeaderName(DashboardContext context) =>
         context.Http.RequestServices.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.HeaderName ?? "RequestVerificationToken";
+
+    private static Task<ActionOutcome> MatchingFailedAsync(DashboardContext context, JobActions.Kind kind, Func<string, Microsoft.Extensions.Primitives.StringValues> get) =>
+        FailedJobFilterRequest.TryParse(get, out var filter, out var error)
+            ? MatchingFailedJobActions.RunAsync(context, kind, filter)
+            : Task.FromResult(ActionOutcome.BadRequest(error + " Nothing was changed."));
 
     private static IReadOnlyList<string> Ids(IFormCollection form)
     {

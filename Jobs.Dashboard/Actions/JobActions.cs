@@ -51,6 +51,30 @@ internal static class JobActions
             return ActionOutcome.BadRequest($"Only scheduled or awaiting jobs can be enqueued now, not {expected} jobs: nothing was changed.");
         }
 
+        var (done, problems, notFound) = await ChangeAsync(context, kind, ids, expected);
+        var verb = Verb(kind);
+        if (ids.Count == 1)
+        {
+            return done.Count == 1
+                ? ActionOutcome.Done($"Job {done[0]} {verb}.")
+                : notFound == 1 ? ActionOutcome.NotFound(problems[0]) : ActionOutcome.Conflict(problems[0]);
+        }
+
+        var message = $"{done.Count} of {done.Count + problems.Count} jobs {verb}.";
+        if (problems.Count > 0)
+        {
+            message += " " + string.Join(" ", problems.Take(20)) + (problems.Count > 20 ? $" And {problems.Count - 20} more were not changed." : string.Empty);
+        }
+
+        return done.Count > 0 ? ActionOutcome.Done(message) : ActionOutcome.Conflict(message);
+    }
+
+    /// <summary>
+    /// Changes the jobs (well-formed ids, at most <see cref="MaxJobsPerAction"/>) from <paramref name="expected"/> (null:
+    /// from the state each is in) and says which changed and why the others did not.
+    /// </summary>
+    public static async Task<JobBatchResult> ChangeAsync(DashboardContext context, Kind kind, IReadOnlyList<string> ids, string? expected)
+    {
         // One read per job for the compare-and-set source, then every change through the state machine in one batch
         // (Hangfire changes bulk selections one job at a time: its issue #1871).
         var done = new List<string>();
@@ -91,21 +115,7 @@ internal static class JobActions
                     : $"Job {id} was not {Verb(kind)}: a state filter kept it {now.StateName}.");
         }
 
-        var verb = Verb(kind);
-        if (ids.Count == 1)
-        {
-            return done.Count == 1
-                ? ActionOutcome.Done($"Job {done[0]} {verb}.")
-                : notFound == 1 ? ActionOutcome.NotFound(problems[0]) : ActionOutcome.Conflict(problems[0]);
-        }
-
-        var message = $"{done.Count} of {done.Count + problems.Count} jobs {verb}.";
-        if (problems.Count > 0)
-        {
-            message += " " + string.Join(" ", problems.Take(20)) + (problems.Count > 20 ? $" And {problems.Count - 20} more were not changed." : string.Empty);
-        }
-
-        return done.Count > 0 ? ActionOutcome.Done(message) : ActionOutcome.Conflict(message);
+        return new JobBatchResult(done, problems, notFound);
     }
 
     /// <summary>Why the job cannot take this action from the state it is in, or null when it can.</summary>
@@ -145,7 +155,7 @@ internal static class JobActions
         }
     }
 
-    private static string Verb(Kind kind) => kind switch
+    public static string Verb(Kind kind) => kind switch
     {
         Kind.Delete => "deleted",
         Kind.EnqueueNow => "enqueued",

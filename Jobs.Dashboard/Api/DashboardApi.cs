@@ -55,6 +55,18 @@ internal static class DashboardApi
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
+        if (state == FailedState.StateName)
+        {
+            if (!FailedJobFilterRequest.TryParse(name => context.Http.Request.Query[name], out var filter, out error))
+            {
+                return Problem(StatusCodes.Status400BadRequest, error);
+            }
+
+            var failed = await context.Monitoring.GetFailedJobsAsync(filter, page.Skip, page.Size, context.Aborted);
+            var total = await context.Monitoring.CountFailedJobsAsync(filter, context.Aborted);
+            return Results.Json(new { page = page.Page, size = page.Size, total, jobs = failed });
+        }
+
         var jobs = retries
             ? await context.Monitoring.GetRetriesAsync(page.Skip, page.Size, context.Aborted)
             : await context.Monitoring.GetJobsAsync(state!, page.Skip, page.Size, context.Aborted);
