@@ -5,5 +5,7 @@ public sealed class DashboardSampleJob
 {
     public void Run(string text) => Last = text;
 
+    public void Report(string customer) => Last = customer;
+
     public string? Last { get; private set; }
 }

@@ -1433,6 +1433,69 @@ public abstract class JobStorageContractTests
     }
 
     [Test]
+    public async Task GetFailedJobsAsync_ListsAndCountsOnlyMatches_WhenFilteredByMethodExceptionAndQueue()
+    {
+        var execute = await CreateFailedAsync(ContractSampleJob.Run(), "default", new InvalidOperationException("a"));
+        var reportTimeout = await CreateFailedAsync(ContractSampleJob.Report("x"), "emails", new TimeoutException("b"));
+        var reportInvalid = await CreateFailedAsync(ContractSampleJob.Report("y"), "default", new InvalidOperationException("c"));
+        await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Report("z"), "default", new EnqueuedState()), default);
+
+        async Task<string[]> Ids(FailedJobFilter filter) => (await Monitoring.GetFailedJobsAsync(filter, 0, 10, default)).Select(j => j.Id).ToArray();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Ids(FailedJobFilter.None), Is.EqualTo(new[] { reportInvalid, reportTimeout, execute }));
+            Assert.That(await Ids(new FailedJobFilter(Method: "buildREPORT")), Is.EqualTo(new[] { reportInvalid, reportTimeout }));
+            Assert.That(await Ids(new FailedJobFilter(Method: "ContractSampleJob.Execute")), Is.EqualTo(new[] { execute }));
+            Assert.That(await Ids(new FailedJobFilter(Method: "Jobs.Tests")), Is.Empty, "the namespace is not part of the shown name");
+            Assert.That(await Ids(new FailedJobFilter(ExceptionType: "timeout")), Is.EqualTo(new[] { reportTimeout }));
+            Assert.That(await Ids(new FailedJobFilter(ExceptionType: "System.InvalidOperationException")), Is.EqualTo(new[] { reportInvalid, execute }));
+            Assert.That(await Ids(new FailedJobFilter(Queue: "emails")), Is.EqualTo(new[] { reportTimeout }));
+            Assert.That(await Ids(new FailedJobFilter(Method: "Report", ExceptionType: "InvalidOperation", Queue: "default")), Is.EqualTo(new[] { reportInvalid }));
+            Assert.That(await Ids(new FailedJobFilter(Method: "%")), Is.Empty, "wildcards are taken literally");
+            Assert.That(await Monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), default), Is.EqualTo(2));
+            Assert.That(await Monitoring.CountFailedJobsAsync(FailedJobFilter.None, default), Is.EqualTo(3));
+            Assert.That((await Monitoring.GetFailedJobsAsync(new FailedJobFilter(Method: "Report"), 1, 10, default)).Select(j => j.Id), Is.EqualTo(new[] { reportTimeout }));
+        });
+    }
+
+    [Test]
+    public async Task GetFailedJobsAfterAsync_MeetsEveryMatchOnce_WhenJobsFailDuringTheWalk()
+    {
+        var failed = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            failed.Add(await CreateFailedAsync(ContractSampleJob.Report("c" + i.ToString(CultureInfo.InvariantCulture)), "default", new InvalidOperationException("x")));
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await CreateFailedAsync(ContractSampleJob.Run(), "default", new InvalidOperationException("not matching"));
+        var met = new List<string>();
+        FailedJobCursor? after = null;
+        var filter = new FailedJobFilter(Method: "BuildReport");
+        while (true)
+        {
+            var page = await Monitoring.GetFailedJobsAfterAsync(filter, after, 2, default);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            met.AddRange(page.Select(j => j.Id));
+            after = FailedJobCursor.After(page[^1]);
+
+            // A job that fails while the walk goes on, and one met already that fails again: neither is met (again).
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await CreateFailedAsync(ContractSampleJob.Report("late"), "default", new InvalidOperationException("late"));
+            await Storage.ChangeStatesAsync([new StateChange(page[0].Id, new EnqueuedState())], default);
+            await Storage.ChangeStatesAsync([new StateChange(page[0].Id, new FailedState(new InvalidOperationException("again")))], default);
+            Assert.That(met, Has.Count.LessThanOrEqualTo(5), "the walk must end");
+        }
+
+        Assert.That(met, Is.EqualTo(Enumerable.Reverse(failed).ToArray()));
+    }
+
+    [Test]
     public async Task GetRetriesAsync_ListsScheduledRetriesSoonestFirst_WhenSomeScheduledJobsAreNotRetries()
     {
         var now = Time.GetUtcNow();
@@ -1885,5 +1948,13 @@ public abstract class JobStorageContractTests
 
             current = seen;
         }
+    }
+
+    private async Task<string> CreateFailedAsync(Common.InvocationData invocation, string queue, Exception exception)
+    {
+        var id = await Storage.CreateJobAsync(new NewJob(invocation, queue, new EnqueuedState()), default);
+        var applied = await Storage.ChangeStatesAsync([new StateChange(id, new FailedState(exception)) { ExpectedStates = [EnqueuedState.StateName] }], default);
+        Assert.That(applied[0], Is.True);
+        return id;
     }
 }

@@ -1,0 +1,7 @@
+namespace Jobs.Tests.Dashboard;
+
+[TestFixture]
+public sealed class InMemoryDashboardFailedFilterTests : DashboardFailedFilterTests
+{
+    protected override string? CreateSchema() => null;
+}
