@@ -177,7 +177,7 @@ public abstract class DashboardFailedFilterTests
         var list = await _host.Client.GetAsync($"/jobs/api/jobs?state=failed&method={tooLong}");
 
         Assert.That(action.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That((await action.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(),
+        Assert.That((await action.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString(),
             Is.EqualTo("'BAD!' is not a queue name: use 1 to 50 lower-case letters, digits, '_' or '-'. Nothing was changed."));
         Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), Does.Contain($"at most {FailedJobFilter.MaxTextLength}"));
