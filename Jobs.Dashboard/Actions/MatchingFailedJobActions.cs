@@ -42,7 +42,7 @@ internal static class MatchingFailedJobActions
         }
 
         var verb = kind == JobActions.Kind.Delete ? "Deleted" : "Requeued";
-        var message = $"{verb} {Number(changed)} failed {Jobs(changed)} {Describe(filter)}"
+        var message = $"{verb} {Number(changed)} failed {JobOrJobs(changed)} {Describe(filter)}"
             + (moved > 0 ? $"; {Number(moved)} had changed state meanwhile and {(moved == 1 ? "was" : "were")} left as {(moved == 1 ? "it was" : "they were")}." : ".");
         return changed > 0 ? ActionOutcome.Done(message) : new ActionOutcome(false, message);
     }
@@ -75,7 +75,7 @@ internal static class MatchingFailedJobActions
         return "matching " + string.Join(", ", parts);
     }
 
-    private static string Jobs(long count) => count == 1 ? "job" : "jobs";
+    private static string JobOrJobs(long count) => count == 1 ? "job" : "jobs";
 
     private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
