@@ -204,7 +204,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         }
     }
 
-    private static async Task RefuseAsync(HttpContext http, DashboardMount mount, DashboardAccess access, bool json)
+    internal static async Task RefuseAsync(HttpContext http, DashboardMount mount, DashboardAccess access, bool json)
     {
         var local = mount.Options.LocalOnly && !DashboardAuthorizer.IsLocal(http.Connection);
         if (!local && !json && await HasSchemeAsync(http, challenge: access == DashboardAccess.Unauthenticated))
