@@ -70,6 +70,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         FormAction(group, mount, "/actions/recurring/resume", (c, f) => RecurringActions.RunAsync(c, RecurringActions.Kind.Resume, f["id"]));
         FormAction(group, mount, "/actions/recurring/remove", (c, f) => RecurringActions.RunAsync(c, RecurringActions.Kind.Remove, f["id"]));
         FormAction(group, mount, "/actions/recurring/reschedule", (c, f) => RecurringActions.RescheduleAsync(c, f["id"], f["cron"], f["timeZone"]));
+        FormAction(group, mount, "/actions/alerts/test-email", (c, _) => AlertActions.SendTestEmailAsync(c));
 
         ApiRead(group, mount, "/api/stats", DashboardApi.StatsAsync);
         ApiRead(group, mount, "/api/status", DashboardApi.StatusAsync);
@@ -92,6 +93,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         ApiAction(group, mount, "/api/recurring/{id}/pause", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Pause, RouteValue(c, "id")));
         ApiAction(group, mount, "/api/recurring/{id}/resume", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Resume, RouteValue(c, "id")));
         ApiAction(group, mount, "/api/recurring/{id}/remove", c => RecurringActions.RunAsync(c, RecurringActions.Kind.Remove, RouteValue(c, "id")));
+        ApiAction(group, mount, "/api/alerts/test-email", AlertActions.SendTestEmailAsync);
         ApiAction(group, mount, "/api/recurring/{id}/schedule", c => RecurringActions.RescheduleAsync(c, RouteValue(c, "id"), c.Http.Request.Query["cron"], c.Http.Request.Query["timeZone"]));
 
         return group;
@@ -206,7 +208,7 @@ public static class JobsDashboardEndpointRouteBuilderExtensions
         }
     }
 
-    private static async Task RefuseAsync(HttpContext http, DashboardMount mount, DashboardAccess access, bool json)
+    internal static async Task RefuseAsync(HttpContext http, DashboardMount mount, DashboardAccess access, bool json)
     {
         var local = mount.Options.LocalOnly && !DashboardAuthorizer.IsLocal(http.Connection);
         if (!local && !json && await HasSchemeAsync(http, challenge: access == DashboardAccess.Unauthenticated))

@@ -94,25 +94,63 @@
     if (!canvas) { return; }
     var url = document.body.getAttribute('data-stats-url');
     var every = parseInt(document.body.getAttribute('data-poll-ms'), 10) || 2000;
+    var slots = parseInt(canvas.getAttribute('data-points'), 10) || 60;
+    var caption = document.querySelector('[data-live-caption]');
     var points = [];
-    var last = null;
+    // The page carries the counters it was drawn with, so the first fetch (right away) already gives a point.
+    var last = {
+      succeeded: Number(canvas.getAttribute('data-succeeded')),
+      failed: Number(canvas.getAttribute('data-failed')),
+      at: Date.now()
+    };
+    if (isNaN(last.succeeded) || isNaN(last.failed)) { last = null; }
+
+    function seconds(ms) { return Math.max(1, Math.round(ms / 1000)); }
+
+    function describe() {
+      if (!caption || points.length === 0) { return; }
+      var s = 0, f = 0;
+      points.forEach(function (p) { s += p.s; f += p.f; });
+      var span = seconds(points[points.length - 1].end - points[0].start);
+      caption.textContent = s + f === 0
+        ? 'No jobs finished in the last ' + span + ' s.'
+        : s.toLocaleString() + ' succeeded, ' + f.toLocaleString() + ' failed in the last ' + span + ' s.';
+    }
 
     function draw() {
       var ctx = canvas.getContext('2d');
-      var w = canvas.width = canvas.clientWidth * (window.devicePixelRatio || 1);
-      var h = canvas.height = canvas.clientHeight * (window.devicePixelRatio || 1);
+      var ratio = window.devicePixelRatio || 1;
+      var w = canvas.width = canvas.clientWidth * ratio;
+      var h = canvas.height = canvas.clientHeight * ratio;
       ctx.clearRect(0, 0, w, h);
       var style = getComputedStyle(root);
+      var muted = style.getPropertyValue('--muted').trim() || 'gray';
+      var grid = style.getPropertyValue('--line').trim() || 'silver';
       var max = 1;
       points.forEach(function (p) { max = Math.max(max, p.s, p.f); });
+      var top = 16 * ratio, bottom = h - 18 * ratio, left = 4 * ratio, right = w - 4 * ratio;
+      var step = (right - left) / Math.max(1, slots - 1);
+
+      // Scale: the top line is the highest count shown, the bottom one zero; the time runs to "now" on the right.
+      ctx.strokeStyle = grid; ctx.lineWidth = ratio; ctx.beginPath();
+      ctx.moveTo(left, top); ctx.lineTo(right, top); ctx.moveTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
+      ctx.fillStyle = muted; ctx.font = (11 * ratio) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'bottom'; ctx.textAlign = 'left';
+      ctx.fillText(max.toLocaleString() + ' per ' + seconds(every) + ' s', left, top - 2 * ratio);
+      ctx.textBaseline = 'top';
+      ctx.fillText('-' + seconds(every * (slots - 1)) + ' s', left, bottom + 3 * ratio);
+      ctx.textAlign = 'right';
+      ctx.fillText('now', right, bottom + 3 * ratio);
+
       function line(key, color) {
-        ctx.strokeStyle = color; ctx.lineWidth = 2 * (window.devicePixelRatio || 1); ctx.beginPath();
+        ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = 2 * ratio; ctx.beginPath();
         points.forEach(function (p, i) {
-          var x = points.length < 2 ? 0 : i * w / (points.length - 1);
-          var y = h - 4 - (p[key] / max) * (h - 12);
+          var x = right - (points.length - 1 - i) * step;
+          var y = bottom - (p[key] / max) * (bottom - top);
           if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
         });
         ctx.stroke();
+        if (points.length === 1) { ctx.fillRect(right - 3 * ratio, bottom - (points[0][key] / max) * (bottom - top) - ratio, 3 * ratio, 2 * ratio); }
       }
       line('s', style.getPropertyValue('--ok').trim() || 'green');
       line('f', style.getPropertyValue('--bad').trim() || 'red');
@@ -123,21 +161,25 @@
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (s) {
           if (!s) { return; }
+          var now = Date.now();
           if (last) {
-            points.push({ s: Math.max(0, s.succeeded - last.succeeded), f: Math.max(0, s.failed - last.failed) });
-            if (points.length > 60) { points.shift(); }
+            points.push({ s: Math.max(0, s.succeeded - last.succeeded), f: Math.max(0, s.failed - last.failed), start: last.at, end: now });
+            if (points.length > slots) { points.shift(); }
           }
-          last = s;
+          last = { succeeded: s.succeeded, failed: s.failed, at: now };
           Object.keys(s).forEach(function (k) {
             var el = document.querySelector('[data-stat="' + k + '"]');
             if (el) { el.textContent = Number(s[k]).toLocaleString(); }
           });
           draw();
+          describe();
         })
         .catch(function () { /* next poll retries */ });
     }
 
+    draw();
     poll();
     setInterval(poll, every);
+    window.addEventListener('resize', draw);
   });
 })();

@@ -6,6 +6,9 @@ namespace Jobs.Dashboard.Pages;
 /// <summary>Counters per state, the live graph and the hourly and daily history.</summary>
 internal static class OverviewPage
 {
+    /// <summary>Polls the live graph shows, newest on the right; older ones scroll off.</summary>
+    private const int LivePoints = 60;
+
     public static async Task RenderAsync(DashboardContext context)
     {
         var now = context.Time.GetUtcNow();
@@ -13,6 +16,7 @@ internal static class OverviewPage
         var hourly = await context.Monitoring.GetHourlyTimelineAsync(now, 24, context.Aborted);
         var daily = await context.Monitoring.GetDailyTimelineAsync(now, 14, context.Aborted);
 
+        var seconds = context.Options.StatsPollingIntervalMs / 1000.0;
         var body = new HtmlWriter();
         body.Append($"<h1>Overview</h1><div class=\"cards\">");
         Card(body, context, "/enqueued", "Enqueued", "enqueued", statistics.Enqueued);
@@ -28,8 +32,8 @@ internal static class OverviewPage
         body.Append($"""
             </div>
             <h2>Live</h2>
-            <canvas class="chart" data-live-graph aria-label="Succeeded and failed jobs per {context.Options.StatsPollingIntervalMs / 1000.0:0.#} seconds"></canvas>
-            <p class="legend"><span class="ok">■ succeeded</span> <span class="bad">■ failed</span> per {context.Options.StatsPollingIntervalMs / 1000.0:0.#} s</p>
+            <canvas class="chart" data-live-graph data-succeeded="{statistics.Succeeded}" data-failed="{statistics.Failed}" data-points="{LivePoints}" role="img" aria-label="Succeeded and failed jobs per {seconds} seconds over the last {seconds * LivePoints:0.#} seconds"></canvas>
+            <p class="legend"><span class="ok">■ succeeded</span> <span class="bad">■ failed</span> per {seconds} s · <span data-live-caption>Counting the jobs that finish from now on.</span></p>
             <h2>Last 24 hours</h2>
             """);
         Bars(body, hourly, "HH:00");

@@ -1,4 +1,6 @@
+using Jobs.Dashboard.Alerts;
 using Jobs.Dashboard.Html;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jobs.Dashboard.Pages;
 
@@ -47,6 +49,26 @@ internal static class QueuesAndServersPages
             body.Append($"</tbody></table></div>");
         }
 
+        AlertsBox(body, context);
         await DashboardLayout.WriteAsync(context, "Servers", body, statistics);
+    }
+
+    /// <summary>The alert e-mails' test button, for admins, when the host sends alert e-mails.</summary>
+    private static void AlertsBox(HtmlWriter body, DashboardContext context)
+    {
+        if (!context.CanAct || context.Http.RequestServices.GetService<IDashboardTestEmailSender>() is null)
+        {
+            return;
+        }
+
+        body.Append($"""
+            <h2>Alerts</h2>
+            <form class="toolbar" method="post" action="{context.Url("/actions/alerts/test-email")}">
+            <input type="hidden" name="{context.AntiforgeryFieldName}" value="{context.AntiforgeryToken}">
+            <input type="hidden" name="returnUrl" value="{context.Url("/servers")}">
+            <button type="submit" class="primary">Send test e-mail</button>
+            <span class="muted">Sends the alert test e-mail now, with this host's alert settings, and shows where it went or the mail server's error.</span>
+            </form>
+            """);
     }
 }

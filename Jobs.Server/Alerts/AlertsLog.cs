@@ -31,4 +31,10 @@ internal static partial class AlertsLog
 
     [LoggerMessage(EventId = 9110, Level = LogLevel.Information, Message = "Alert e-mails enabled: SMTP {Host}:{Port} ({TlsMode}), {Recipients} recipient(s), window {Window}, queue {Queue}")]
     public static partial void Enabled(ILogger logger, string host, int port, AlertTlsMode tlsMode, int recipients, TimeSpan window, string queue);
+
+    [LoggerMessage(EventId = 9111, Level = LogLevel.Information, Message = "Test e-mail from the dashboard sent to {Recipients} through {Host}:{Port}")]
+    public static partial void TestEmailSent(ILogger logger, string recipients, string host, int port);
+
+    [LoggerMessage(EventId = 9112, Level = LogLevel.Warning, Message = "Test e-mail from the dashboard to {Recipients} could not be sent through {Host}:{Port}")]
+    public static partial void TestEmailFailed(ILogger logger, Exception exception, string recipients, string host, int port);
 }

@@ -1,3 +1,4 @@
+using Jobs.Dashboard.Alerts;
 using Jobs.Filters;
 using Jobs.Tasks.Mail;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +12,7 @@ public static class AlertsServiceCollectionExtensions
     /// <summary>
     /// Binds and validates (at start) <see cref="AlertEmailOptions"/>, and registers the SMTP sender and the
     /// <see cref="ITaskEmailSender"/> the tasks mail through (both use these settings). When <c>Alerts:Email:Enabled</c> is true,
-    /// also registers the alert filter, the alert jobs' retry, and adds the alert queue to
+    /// also registers the alert filter, the alert jobs' retry, the dashboard's "Send test e-mail", and adds the alert queue to
     /// the server's queues. Returns whether alerts are enabled.
     /// </summary>
     public static bool AddJobsAlerts(this IServiceCollection services, IConfiguration configuration)
@@ -36,6 +37,7 @@ public static class AlertsServiceCollectionExtensions
         services.TryAddSingleton<AlertEmailComposer>();
         services.TryAddSingleton<AlertWindowTracker>();
         services.TryAddSingleton<AlertEmailTester>();
+        services.TryAddSingleton<IDashboardTestEmailSender, DashboardTestEmailSender>();
         services.TryAddTransient<AlertEmailJob>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IApplyStateFilter, AlertEmailFilter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IElectStateFilter, AlertJobRetryFilter>());

@@ -11,8 +11,12 @@ internal sealed class DashboardUsersMount
 
     public void MountAt(string prefix) => Prefix = new PathString(prefix.TrimEnd('/'));
 
-    /// <summary>The JSON API, where HTTP Basic is accepted and a refusal is a 401 with a challenge rather than a redirect.</summary>
-    public bool IsApi(HttpRequest request) => request.Path.StartsWithSegments(Prefix.Add("/api"));
+    /// <summary>
+    /// The JSON API and the host's <c>/status</c>, where HTTP Basic is accepted and a refusal is a 401 with a challenge rather
+    /// than a redirect (the sign-in cookie is scoped to the dashboard's path, so scripts authenticate with Basic).
+    /// </summary>
+    public bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments(Prefix.Add("/api")) || request.Path.Equals(JobsStatusEndpoints.Path, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// <paramref name="returnUrl"/> when it is an address on this site ("/…" but not "//…" or "/\…"), else the

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Jobs.States;
 using Jobs.TestHost;
 using Jobs.Tests.EndToEnd;
+using Microsoft.AspNetCore.Identity;
 
 namespace Jobs.Tests.Browser;
 
@@ -9,7 +10,8 @@ namespace Jobs.Tests.Browser;
 /// The dashboard in a real browser (Debian's Chromium driven by playwright-core through <c>dashboard-e2e.mjs</c>),
 /// served by <c>Jobs.Server</c> running as a real process on the test PostgreSQL. The job comes from another
 /// application's assembly (Jobs.Tests.Host, loaded through <c>Jobs:Server:JobAssemblies</c>), fails on its first
-/// attempt without automatic retries, and an admin retries it from the Failed page.
+/// attempt without automatic retries. One admin is configured in <c>Jobs:Dashboard:Users</c>: the browser is sent to
+/// the sign-in page, signs in, retries the job from the Failed page and signs out.
 /// Screenshots (light, dark, phone) are attached to the result and kept in <c>TestResults/screenshots</c>.
 /// </summary>
 [TestFixture]
@@ -17,6 +19,8 @@ namespace Jobs.Tests.Browser;
 public sealed partial class DashboardBrowserTests : EndToEndTestBase
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(5);
+    private const string AdminName = "ada";
+    private const string AdminPassword = "browser test password 1";
 
     private string? _attemptFile;
 
@@ -30,7 +34,7 @@ public sealed partial class DashboardBrowserTests : EndToEndTestBase
     }
 
     [Test]
-    public async Task Browser_AdminRetriesFailedJobFromFailedPage_AndJobPageShowsSucceeded()
+    public async Task Browser_AdminSignsInRetriesFailedJobFromFailedPageAndSignsOut_AndJobPageShowsSucceeded()
     {
         var tools = BrowserTools.Require();
         var screenshots = ScreenshotDirectory();
@@ -45,6 +49,9 @@ public sealed partial class DashboardBrowserTests : EndToEndTestBase
             ["Jobs__Server__QueuePollInterval"] = "00:00:01",
             ["Jobs__Server__JobAssemblies__0"] = Binaries.TestHost,
             ["Tasks__cleanup-expired-sessions__Enabled"] = "false",
+            ["Jobs__Dashboard__Users__0__Name"] = AdminName,
+            ["Jobs__Dashboard__Users__0__PasswordHash"] = new PasswordHasher<string>().HashPassword(AdminName, AdminPassword),
+            ["Jobs__Dashboard__Users__0__Role"] = "admin",
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         });
         string? listening = null;
@@ -58,7 +65,7 @@ public sealed partial class DashboardBrowserTests : EndToEndTestBase
         var jobId = await Client.EnqueueAsync<FailsOnceJob>(j => j.RunAsync(_attemptFile, CancellationToken.None));
         await WaitForStateAsync(jobId, FailedState.StateName);
 
-        var run = await DashboardScriptRun.RunAsync(tools, listening + "/jobs", jobId, screenshots, ScriptTimeout);
+        var run = await DashboardScriptRun.RunAsync(tools, listening + "/jobs", jobId, screenshots, ScriptTimeout, (AdminName, AdminPassword));
         foreach (var screenshot in run.Screenshots.Where(File.Exists))
         {
             TestContext.AddTestAttachment(screenshot, Path.GetFileNameWithoutExtension(screenshot));
@@ -81,6 +88,7 @@ public sealed partial class DashboardBrowserTests : EndToEndTestBase
             Assert.That(run.Flash, Does.Contain(jobId), "the dashboard said which job it retried");
             Assert.That(run.Screenshots.Select(Path.GetFileName), Is.SupersetOf(new[]
             {
+                "sign-in-light.png", "sign-in-dark.png", "phone-sign-in-light.png",
                 "overview-light.png", "overview-dark.png", "failed-light.png", "failed-dark.png",
                 "job-succeeded-light.png", "job-succeeded-dark.png", "phone-overview-light.png", "phone-overview-dark.png",
             }));

@@ -17,8 +17,12 @@ internal sealed record DashboardScriptRun(
     int ExitCode,
     string Output)
 {
-    /// <summary>Runs the script against the dashboard at <paramref name="dashboardUrl"/>; kills it if it takes longer than <paramref name="timeout"/>.</summary>
-    public static async Task<DashboardScriptRun> RunAsync(BrowserTools tools, string dashboardUrl, string jobId, string screenshotDirectory, TimeSpan timeout)
+    /// <summary>
+    /// Runs the script against the dashboard at <paramref name="dashboardUrl"/>, signing in as <paramref name="user"/> first when
+    /// one is given; kills it if it takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<DashboardScriptRun> RunAsync(
+        BrowserTools tools, string dashboardUrl, string jobId, string screenshotDirectory, TimeSpan timeout, (string Name, string Password)? user = null)
     {
         var info = new ProcessStartInfo(tools.Node)
         {
@@ -34,6 +38,14 @@ internal sealed record DashboardScriptRun(
                  })
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (user is { } signIn)
+        {
+            foreach (var argument in new[] { "--user", signIn.Name, "--password", signIn.Password })
+            {
+                info.ArgumentList.Add(argument);
+            }
         }
 
         using var process = new Process { StartInfo = info };

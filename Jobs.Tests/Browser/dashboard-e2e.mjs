@@ -1,9 +1,11 @@
-// Drives the Jobs dashboard in Debian's Chromium as an admin would: looks at the overview and the failed
-// jobs, retries one failed job with its Retry button and waits on the job's page (reloading, as a person
-// would) until it has Succeeded. Takes full-page screenshots in the light and the dark colour scheme and on
-// a phone-sized screen. Started by Jobs.Tests/Browser/DashboardBrowserTests.cs:
+// Drives the Jobs dashboard in Debian's Chromium as an admin would: with --user and --password, is sent to the
+// sign-in page and signs in first; looks at the overview and the failed jobs, retries one failed job with its
+// Retry button and waits on the job's page (reloading, as a person would) until it has Succeeded; then signs
+// out. Takes full-page screenshots in the light and the dark colour scheme and on a phone-sized screen.
+// Started by Jobs.Tests/Browser/DashboardBrowserTests.cs:
 //
 //   node dashboard-e2e.mjs --url http://127.0.0.1:PORT/jobs --job JOB_ID --screenshots DIR [--chromium /usr/bin/chromium]
+//                          [--user NAME --password PASSWORD]
 //
 // Prints one JSON object on its last line of stdout: { ok, failures: [..], screenshots: [..], flash, checks: [..] }.
 // Exit code 0 when every check passed, 1 when one failed, 2 for bad arguments.
@@ -21,6 +23,9 @@ const base = args.url.replace(/\/+$/, '');
 const jobId = args.job;
 const shotsDir = args.screenshots;
 const executablePath = args.chromium ?? '/usr/bin/chromium';
+const user = args.user ?? null;
+const password = args.password ?? null;
+let signedIn;                     // the signed-in browser state (cookies) every later part starts with
 const waitMs = 30_000;            // for one element to appear (two busy cores can be slow)
 const succeededWithinMs = 90_000; // for the retried job to show Succeeded
 mkdirSync(shotsDir, { recursive: true });
@@ -77,7 +82,7 @@ function failedRow(page) {
 
 /** A fresh context and page for one part of the scenario; when the part fails, a screenshot shows where. */
 async function withPage(browser, name, options, part) {
-  const context = await browser.newContext(options);
+  const context = await browser.newContext(signedIn ? { ...options, storageState: signedIn } : options);
   context.setDefaultTimeout(60_000);
   const page = await context.newPage();
   try {
@@ -98,6 +103,8 @@ async function lookAround(browser, scheme) {
     check(Number((await failedCard.textContent()).replace(/\D/g, '')) >= 1, `${scheme}: the Failed counter counts the failed job`);
     const luminance = await backgroundLuminance(page);
     check(scheme === 'dark' ? luminance < 0.3 : luminance > 0.7, `${scheme}: the page is drawn in the ${scheme} scheme (background luminance ${luminance.toFixed(2)})`);
+    await need(page, page.locator('[data-live-caption]', { hasText: /in the last \d+ s/ }),
+      `${scheme}: the live graph says what finished in the last seconds`);
     await shot(page, `overview-${scheme}`);
 
     await (await need(page, page.locator('nav a', { hasText: 'Failed' }), `${scheme}: the Failed link in the navigation`)).click();
@@ -170,6 +177,61 @@ async function retry(browser) {
   });
 }
 
+/** Opens the failed jobs while signed out: the dashboard sends the browser to its sign-in page, and back after it. */
+async function signIn(browser) {
+  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  try {
+    await page.goto(base + '/failed', { waitUntil: 'load' });
+    await need(page, page.locator('h1', { hasText: 'Sign in' }), 'the sign-in page for a visitor who is not signed in');
+    check(new URL(page.url()).pathname.endsWith('/login'), `the browser was sent to the sign-in page (${page.url()})`);
+    await shot(page, 'sign-in-light');
+    await page.getByLabel('Name').fill(user);
+    await page.getByLabel('Password').fill(password + '-wrong');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await need(page, page.getByText('Wrong name or password.'), 'a wrong password is refused with a message');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await need(page, page.locator('h1', { hasText: 'Failed jobs' }), 'signed in, the browser is back on the failed jobs');
+    await need(page, page.locator('.signed-in', { hasText: user }), `the header says ${user} is signed in`);
+    signedIn = await context.storageState();
+  } catch (error) {
+    await shot(page, 'failure-sign-in').catch(() => {});
+    throw error;
+  } finally {
+    await context.close();
+  }
+
+  // How the sign-in page looks in the dark and on a phone.
+  for (const [name, options] of [
+    ['sign-in-dark', { colorScheme: 'dark', viewport: { width: 1280, height: 800 } }],
+    ['phone-sign-in-light', { colorScheme: 'light', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }],
+  ]) {
+    const other = await browser.newContext(options);
+    try {
+      const page = await other.newPage();
+      await page.goto(base + '/', { waitUntil: 'load' });
+      await need(page, page.locator('h1', { hasText: 'Sign in' }), `${name}: the sign-in page`);
+      check(!(await overflowsHorizontally(page)), `${name}: the sign-in page fits the screen's width`);
+      await shot(page, name);
+    } finally {
+      await other.close();
+    }
+  }
+}
+
+/** Signs out with the header's button: the sign-in page says so, and the dashboard asks for a sign-in again. */
+async function signOut(browser) {
+  await withPage(browser, 'sign-out', { colorScheme: 'light', viewport: { width: 1280, height: 800 } }, async page => {
+    await page.goto(base + '/', { waitUntil: 'load' });
+    await (await need(page, page.getByRole('button', { name: 'Sign out', exact: true }), 'the Sign out button')).click();
+    await need(page, page.getByText('You are signed out.'), 'the sign-in page says the user is signed out');
+    await page.goto(base + '/failed', { waitUntil: 'load' });
+    await need(page, page.locator('h1', { hasText: 'Sign in' }), 'after signing out, the dashboard asks for a sign-in again');
+  });
+}
+
 let browser;
 try {
   browser = await chromium.launch({
@@ -185,11 +247,17 @@ try {
 
 if (browser) {
   try {
+    if (user) {
+      await signIn(browser);
+    }
     for (const scheme of ['light', 'dark']) {
       await lookAround(browser, scheme);
       await onPhone(browser, scheme);
     }
     await retry(browser);
+    if (user) {
+      await signOut(browser);
+    }
   } catch (error) {
     result.failures.push(error instanceof Missing ? error.message : `unexpected error: ${error.stack ?? error}`);
   } finally {

@@ -160,6 +160,18 @@ public sealed class DashboardPagesTests
         Assert.That(html, Does.Contain("data-live-graph"));
     }
 
+    [Test]
+    public async Task Overview_StartsTheLiveGraphFromTheCountersItShows_SoTheFirstPollDrawsAPoint()
+    {
+        await SeedAsync();
+
+        var html = await _host.Client.GetStringAsync("/jobs/");
+
+        Assert.That(html, Does.Contain("data-succeeded=\"1\" data-failed=\"1\""));
+        Assert.That(html, Does.Contain("<span data-live-caption>Counting the jobs that finish from now on.</span>"));
+        Assert.That(html, Does.Contain("per 2 seconds over the last 120 seconds"));
+    }
+
     private async Task SeedAsync()
     {
         var enqueued = await _host.EnqueueAsync("queued");
