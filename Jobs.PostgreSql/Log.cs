@@ -8,8 +8,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Applying migration {Version} ({Name}) to schema {Schema}")]
     public static partial void ApplyingMigration(ILogger logger, int version, string name, string schema);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Transient PostgreSQL failure, retry {Attempt} in {Delay}")]
-    public static partial void RetryingAfterTransientFailure(ILogger logger, Exception? exception, int attempt, TimeSpan delay);
+    // Without the stack trace: a database away for a minute logs a dozen of these, and the reason says all there is.
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Transient PostgreSQL failure, retry {Attempt} in {Delay}: {Reason}")]
+    public static partial void RetryingAfterTransientFailure(ILogger logger, int attempt, TimeSpan delay, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Notification listener lost its connection; reconnecting in {Delay}")]
     public static partial void ListenerDisconnected(ILogger logger, Exception exception, TimeSpan delay);

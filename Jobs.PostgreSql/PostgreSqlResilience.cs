@@ -24,13 +24,33 @@ internal static class PostgreSqlResilience
                 MaxDelay = options.TransientRetryMaxDelay,
                 OnRetry = args =>
                 {
-                    Log.RetryingAfterTransientFailure(logger, args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
+                    Log.RetryingAfterTransientFailure(logger, args.AttemptNumber + 1, args.RetryDelay, Describe(args.Outcome.Exception));
                     return default;
                 },
             });
         }
 
         return builder.Build();
+    }
+
+    /// <summary>The exception's type and message with its inner ones ("NpgsqlException: Failed to connect to 127.0.0.1:5432 (Connection refused)").</summary>
+    internal static string Describe(Exception? exception)
+    {
+        if (exception is null)
+        {
+            return "no exception";
+        }
+
+        var message = exception.Message.TrimEnd('.');
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!message.Contains(inner.Message.TrimEnd('.'), StringComparison.Ordinal))
+            {
+                message += $" ({inner.Message.TrimEnd('.')})";
+            }
+        }
+
+        return $"{exception.GetType().Name}: {message}";
     }
 
     /// <summary>

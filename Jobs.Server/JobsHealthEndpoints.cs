@@ -1,5 +1,6 @@
 using Jobs.Server.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Jobs.Server;
@@ -18,6 +19,7 @@ public static class JobsHealthEndpoints
     public static IServiceCollection AddJobsHealthChecks(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<JobStorageProbe>();
         services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy("The process answers requests."), [LiveTag])
             .AddCheck<JobsStorageHealthCheck>("storage", HealthStatus.Unhealthy, [ReadyTag]);

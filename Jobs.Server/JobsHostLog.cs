@@ -20,4 +20,13 @@ internal static partial class JobsHostLog
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Job assembly {Assembly} {Version} loaded from {Path}")]
     public static partial void JobAssemblyLoaded(ILogger logger, string assembly, string version, string path);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Recurring tasks could not be registered yet (is the job storage reachable?): {Reason}. Trying again in {Delay}")]
+    public static partial void TaskRegistrationFailed(ILogger logger, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Warning, Message = "The job storage is unreachable: {Reason} The dashboard answers 503 and /health/ready reports it until the storage is back")]
+    public static partial void StorageUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 9009, Level = LogLevel.Information, Message = "The job storage is reachable again")]
+    public static partial void StorageReachable(ILogger logger);
 }

@@ -1,6 +1,7 @@
 using Jobs.Dashboard;
 using Jobs.Server.Alerts;
 using Jobs.Server.DashboardUsers;
+using Jobs.Server.Health;
 using Microsoft.Extensions.Options;
 
 namespace Jobs.Server;
@@ -50,6 +51,7 @@ internal static class ServerHost
 
         // Local requests only unless Jobs:Dashboard names users (sign-in), policies or roles (see appsettings.json).
         app.UseDashboardUsers("/jobs");
+        app.UseDashboardStorageGuard("/jobs"); // a 503 page while the database is away, not an error page
         app.MapJobsDashboard("/jobs");
         return app;
     }
