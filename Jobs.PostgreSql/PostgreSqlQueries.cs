@@ -242,7 +242,8 @@ internal sealed class PostgreSqlQueries
                      count(*) FILTER (WHERE old_state = 'Succeeded'), count(*) FILTER (WHERE old_state = 'Failed'),
                      count(duration_ms), coalesce(sum(duration_ms), 0), max(duration_ms)
               FROM del
-              WHERE old_state IN ('Succeeded', 'Failed')
+              -- Days older than those kept are left out, so "pruned" never meets a row this adds to.
+              WHERE old_state IN ('Succeeded', 'Failed') AND (state_changed_at AT TIME ZONE 'UTC')::date >= @oldest_statistics_day
               GROUP BY 1, 2, 3, 4
               ORDER BY 1, 2, 3, 4 -- one lock order for concurrent passes
               ON CONFLICT (day, type, method, recurring_job_id) DO UPDATE SET

@@ -206,6 +206,7 @@ internal sealed class InMemoryStore
 
     public int DeleteExpired(DateTimeOffset now, int batchSize)
     {
+        var oldestKept = TaskStatisticsDays.OldestKept(now, _taskStatisticsRetention);
         var deleted = 0;
         while (deleted < batchSize && _expiring.Count > 0 && _expiring.Min.Ticks <= now.UtcTicks)
         {
@@ -218,11 +219,10 @@ internal sealed class InMemoryStore
             }
 
             Find(job.ParentId)?.Continuations.Remove(job.Id);
-            KeepFiguresOf(job);
+            KeepFiguresOf(job, oldestKept);
             deleted++;
         }
 
-        var oldestKept = TaskStatisticsDays.OldestKept(now, _taskStatisticsRetention);
         foreach (var day in _expiredRuns.Keys.Where(day => day < oldestKept).ToList())
         {
             _expiredRuns.Remove(day);
@@ -231,15 +231,15 @@ internal sealed class InMemoryStore
         return deleted;
     }
 
-    /// <summary>Adds the run of an expiring job that succeeded or failed to its task's figures of the UTC day it finished.</summary>
-    private void KeepFiguresOf(InMemoryJob job)
+    /// <summary>Adds the run of an expiring job that succeeded or failed to its task's figures of the UTC day it finished, unless that day is no longer kept.</summary>
+    private void KeepFiguresOf(InMemoryJob job, DateOnly oldestKept)
     {
-        if (job.StateName is not (Succeeded or FailedState.StateName))
+        var day = TaskStatisticsDays.DayOf(job.StateChangedAt);
+        if (job.StateName is not (Succeeded or FailedState.StateName) || day < oldestKept)
         {
             return;
         }
 
-        var day = TaskStatisticsDays.DayOf(job.StateChangedAt);
         if (!_expiredRuns.TryGetValue(day, out var tasks))
         {
             tasks = [];
