@@ -467,7 +467,7 @@ public sealed class PostgreSqlMonitoringApiTests
     }
 
     [Test]
-    public async Task DeleteExpired_DropsOldDailyFiguresThroughThePrimaryKey_WhenTheTableHoldsAYearOfThem()
+    public async Task DeleteExpired_DropsOldTaskStatisticsThroughThePrimaryKey_WhenTheTableHoldsAYearOfDailyFigures()
     {
         await using var connection = await FillWithHistoryAsync();
         var now = DateTimeOffset.UtcNow;
