@@ -132,7 +132,8 @@ internal sealed class PostgreSqlMonitoringQueries
 
         // Jobs still stored: two ranges of job_state_changed_ix (state, state_changed_at), the finished jobs of the period
         // only. Expired jobs: a range of task_statistics_daily's primary key (day, …). A job is in one or the other.
-        // recurring_job_id is '' for none on both sides, so the two meet in the join.
+        // recurring_job_id is '' for none on both sides, so the two meet in the join. The slowest job is the greatest
+        // (duration, -id): the longest run, the oldest job among equals, found without sorting (so the scan may run in parallel).
         TaskStatistics = $"""
             WITH live AS (
               SELECT type, method, coalesce(recurring_job_id, '') AS recurring_job_id,
@@ -141,7 +142,7 @@ internal sealed class PostgreSqlMonitoringQueries
                      count(duration_ms) AS timed,
                      coalesce(sum(duration_ms), 0) AS total_ms,
                      max(duration_ms) AS max_ms,
-                     (array_agg(id ORDER BY duration_ms DESC, id) FILTER (WHERE duration_ms IS NOT NULL))[1] AS slowest_id
+                     -(max(ARRAY[duration_ms, -id]) FILTER (WHERE duration_ms IS NOT NULL))[2] AS slowest_id
               FROM (
                 SELECT j.id, j.type, j.method, j.recurring_job_id, j.state, {PostgreSqlQueries.DurationMilliseconds("j")} AS duration_ms
                 FROM {s}.job j

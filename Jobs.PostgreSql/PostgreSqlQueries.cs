@@ -392,12 +392,12 @@ internal sealed class PostgreSqlQueries
 
     /// <summary>
     /// The time a job's method took, from the <c>PerformanceDuration</c> of its Succeeded state, in milliseconds; null in
-    /// other states and when the value is not a whole number a bigint holds. Over a job row aliased <paramref name="job"/>.
+    /// other states and when the value is not a whole number of at most 18 digits (so the cast cannot fail). Over a job
+    /// row aliased <paramref name="job"/>.
     /// </summary>
-    public static string DurationMilliseconds(string job) => $"""
-        CASE WHEN {job}.state = 'Succeeded' AND {job}.state_data->>'PerformanceDuration' ~ '^[0-9]+$'
-                  AND length({job}.state_data->>'PerformanceDuration') <= 18
-             THEN ({job}.state_data->>'PerformanceDuration')::bigint END
+    public static string DurationMilliseconds(string job) => $$"""
+        CASE WHEN {{job}}.state = 'Succeeded' AND {{job}}.state_data->>'PerformanceDuration' ~ '^[0-9]{1,18}$'
+             THEN ({{job}}.state_data->>'PerformanceDuration')::bigint END
         """;
 
     /// <summary>
