@@ -16,7 +16,7 @@ internal sealed class BenchDatabase(NpgsqlDataSource dataSource, string connecti
 
     /// <summary>Empties the job tables so every benchmark starts alike.</summary>
     public Task ResetAsync() =>
-        ExecuteAsync($"TRUNCATE {Schema}.job, {Schema}.job_history, {Schema}.counter, {Schema}.counter_total, {Schema}.server");
+        ExecuteAsync($"TRUNCATE {Schema}.job, {Schema}.job_history, {Schema}.counter, {Schema}.counter_total, {Schema}.server, {Schema}.task_statistics_daily");
 
     /// <summary>Fresh planner statistics and a checkpoint, so neither autovacuum nor a checkpoint lands in the middle of a measurement by our own doing.</summary>
     public async Task SettleAsync()
@@ -74,6 +74,19 @@ internal sealed class BenchDatabase(NpgsqlDataSource dataSource, string connecti
     {
         await using var command = dataSource.CreateCommand(CostMeter.HarnessTag + sql);
         command.CommandTimeout = timeoutSeconds;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs <paramref name="sql"/> with the named parameters (@name in the text).</summary>
+    public async Task ExecuteWithParametersAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(CostMeter.HarnessTag + sql);
+        command.CommandTimeout = 600;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, value));
+        }
+
         await command.ExecuteNonQueryAsync();
     }
 }

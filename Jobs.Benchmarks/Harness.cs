@@ -97,8 +97,9 @@ internal static class Harness
                 var data = await ReadSide.SeedAsync(storage, db, options.ReadSideJobs);
                 if (options.Runs("read"))
                 {
-                    var max = await ReadSide.MeasureQueriesAsync(storage, data);
+                    var (max, taskStatistics) = await ReadSide.MeasureQueriesAsync(storage, data);
                     results.Add(("read_query_max_ms", $"read side: slowest query median ({options.ReadSideJobs:N0} jobs)", max, "ms"));
+                    results.Add(("task_statistics_7d_ms", "weekly report: task statistics, 7 days of stored jobs", taskStatistics, "ms"));
                 }
 
                 if (options.Runs("dashboard"))

@@ -529,6 +529,7 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             {
                 await using var command = new NpgsqlCommand(Queries.DeleteExpired, connection);
                 command.Parameters.Add(new NpgsqlParameter<int>("batch", batchSize));
+                command.Parameters.Add(new NpgsqlParameter<DateOnly>("oldest_statistics_day", TaskStatisticsDays.OldestKept(now, Options.TaskStatisticsRetention)));
                 AddTimeParameters(command.Parameters, now);
                 return (int)(long)(await command.ExecuteScalarAsync(token))!;
             },

@@ -368,6 +368,9 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
                 await using var command = new NpgsqlCommand(_queries.TaskStatistics, connection);
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from.ToUniversalTime()));
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to.ToUniversalTime()));
+                var (firstDay, endDay) = TaskStatisticsDays.StartingIn(from, to);
+                command.Parameters.Add(new NpgsqlParameter<DateOnly>("first_day", firstDay));
+                command.Parameters.Add(new NpgsqlParameter<DateOnly>("end_day", endDay));
                 var tasks = new List<TaskStatistics>();
                 await using var reader = await command.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
@@ -380,7 +383,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
                         reader.GetInt64(4),
                         timed ? TimeSpan.FromMilliseconds(reader.GetDouble(5)) : null,
                         timed ? TimeSpan.FromMilliseconds(reader.GetInt64(6)) : null,
-                        timed ? reader.GetInt64(7).ToString(CultureInfo.InvariantCulture) : null));
+                        reader.IsDBNull(7) ? null : reader.GetInt64(7).ToString(CultureInfo.InvariantCulture)));
                 }
 
                 // Sorted here, as the in-memory storage sorts: by the display name, which SQL does not have.

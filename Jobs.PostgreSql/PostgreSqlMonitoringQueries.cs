@@ -2,7 +2,7 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's statements, rendered once for a schema. Each is one round trip and index-backed
-/// (see <c>Migrations/001_initial.sql</c> and <c>002_read_side.sql</c>). Counts per state, per queue and of retries
+/// (see <c>Migrations/001_initial.sql</c>, <c>002_read_side.sql</c> and <c>004_task_statistics.sql</c>). Counts per state, per queue and of retries
 /// come from the counters the write side keeps: exact, and cheap at millions of jobs.
 /// </summary>
 internal sealed class PostgreSqlMonitoringQueries
@@ -158,23 +158,41 @@ internal sealed class PostgreSqlMonitoringQueries
 
         SearchByText = Search(s);
 
-        // Two ranges of job_state_changed_ix (state, state_changed_at): the finished jobs of the period only.
+        // Jobs still stored: two ranges of job_state_changed_ix (state, state_changed_at), the finished jobs of the period
+        // only. Expired jobs: a range of task_statistics_daily's primary key (day, …). A job is in one or the other.
+        // recurring_job_id is '' for none on both sides, so the two meet in the join. The slowest job is the greatest
+        // (duration, -id): the longest run, the oldest job among equals, found without sorting (so the scan may run in parallel).
         TaskStatistics = $"""
-            SELECT type, method, recurring_job_id,
-                   count(*) FILTER (WHERE state = 'Succeeded') AS succeeded,
-                   count(*) FILTER (WHERE state = 'Failed') AS failed,
-                   avg(duration_ms)::float8 AS average_ms,
-                   max(duration_ms) AS max_ms,
-                   (array_agg(id ORDER BY duration_ms DESC, id) FILTER (WHERE duration_ms IS NOT NULL))[1] AS slowest_id
-            FROM (
-              SELECT id, type, method, recurring_job_id, state,
-                     CASE WHEN state = 'Succeeded' AND state_data->>'PerformanceDuration' ~ '^[0-9]+$'
-                               AND length(state_data->>'PerformanceDuration') <= 18
-                          THEN (state_data->>'PerformanceDuration')::bigint END AS duration_ms
-              FROM {s}.job
-              WHERE state IN ('Succeeded', 'Failed') AND state_changed_at >= @from AND state_changed_at < @to
-            ) finished
-            GROUP BY type, method, recurring_job_id
+            WITH live AS (
+              SELECT type, method, coalesce(recurring_job_id, '') AS recurring_job_id,
+                     count(*) FILTER (WHERE state = 'Succeeded') AS succeeded,
+                     count(*) FILTER (WHERE state = 'Failed') AS failed,
+                     count(duration_ms) AS timed,
+                     coalesce(sum(duration_ms), 0) AS total_ms,
+                     max(duration_ms) AS max_ms,
+                     -(max(ARRAY[duration_ms, -id]) FILTER (WHERE duration_ms IS NOT NULL))[2] AS slowest_id
+              FROM (
+                SELECT j.id, j.type, j.method, j.recurring_job_id, j.state, {PostgreSqlQueries.DurationMilliseconds("j")} AS duration_ms
+                FROM {s}.job j
+                WHERE j.state IN ('Succeeded', 'Failed') AND j.state_changed_at >= @from AND j.state_changed_at < @to
+              ) finished
+              GROUP BY 1, 2, 3
+            ),
+            expired AS (
+              SELECT type, method, recurring_job_id, sum(succeeded) AS succeeded, sum(failed) AS failed, sum(timed) AS timed,
+                     sum(total_duration_ms) AS total_ms, max(max_duration_ms) AS max_ms
+              FROM {s}.task_statistics_daily
+              WHERE day >= @first_day AND day < @end_day
+              GROUP BY 1, 2, 3
+            )
+            SELECT coalesce(l.type, x.type), coalesce(l.method, x.method), nullif(coalesce(l.recurring_job_id, x.recurring_job_id), ''),
+                   (coalesce(l.succeeded, 0) + coalesce(x.succeeded, 0))::bigint AS succeeded,
+                   (coalesce(l.failed, 0) + coalesce(x.failed, 0))::bigint AS failed,
+                   ((coalesce(l.total_ms, 0) + coalesce(x.total_ms, 0)) / nullif(coalesce(l.timed, 0) + coalesce(x.timed, 0), 0))::float8 AS average_ms,
+                   greatest(l.max_ms, x.max_ms) AS max_ms,
+                   CASE WHEN l.max_ms >= coalesce(x.max_ms, l.max_ms) THEN l.slowest_id END AS slowest_id
+            FROM live l
+            FULL JOIN expired x ON x.type = l.type AND x.method = l.method AND x.recurring_job_id = l.recurring_job_id
             """;
     }
 
@@ -213,7 +231,10 @@ internal sealed class PostgreSqlMonitoringQueries
 
     public string SearchById { get; }
 
-    /// <summary>Per (type, method, recurring job): succeeded and failed counts, mean and longest duration and the slowest job, of the jobs finished in [@from, @to).</summary>
+    /// <summary>
+    /// Per (type, method, recurring job): succeeded and failed counts, mean and longest duration and the slowest job still
+    /// stored, of the jobs finished in [@from, @to) and of the expired jobs of the days [@first_day, @end_day).
+    /// </summary>
     public string TaskStatistics { get; }
 
     /// <summary>Jobs whose type name, method name, display name or arguments hold @term (lower case; @pattern is its ILIKE form), newest first.</summary>

@@ -213,6 +213,8 @@ internal sealed class PostgreSqlQueries
             WHERE NOT EXISTS (SELECT 1 FROM {s}.job j WHERE j.id = x.id AND j.state = 'Processing' AND j.server_id = @server)
             """;
 
+        // The runs of the jobs deleted are added to task_statistics_daily by the same statement, from what the delete
+        // returned: a job is counted there exactly when it leaves the job table, even when passes overlap or a pass is retried.
         DeleteExpired = $$"""
             WITH expired AS MATERIALIZED (
               SELECT id FROM {{s}}.job
@@ -229,9 +231,31 @@ internal sealed class PostgreSqlQueries
             ),
             del AS (
               DELETE FROM {{s}}.job j USING expired e WHERE j.id = e.id
-              RETURNING j.id, j.state AS old_state, j.queue AS old_queue, NULL::text AS new_state, NULL::text AS new_queue
+              RETURNING j.id, j.state AS old_state, j.queue AS old_queue, NULL::text AS new_state, NULL::text AS new_queue,
+                        j.type, j.method, j.recurring_job_id, j.state_changed_at, {{DurationMilliseconds("j")}} AS duration_ms
             ),
-            {{Counters(s, "del")}}
+            {{Counters(s, "del")}},
+            folded AS (
+              INSERT INTO {{s}}.task_statistics_daily AS t
+                (day, type, method, recurring_job_id, succeeded, failed, timed, total_duration_ms, max_duration_ms)
+              SELECT (state_changed_at AT TIME ZONE 'UTC')::date, type, method, coalesce(recurring_job_id, ''),
+                     count(*) FILTER (WHERE old_state = 'Succeeded'), count(*) FILTER (WHERE old_state = 'Failed'),
+                     count(duration_ms), coalesce(sum(duration_ms), 0), max(duration_ms)
+              FROM del
+              -- Days older than those kept are left out, so "pruned" never meets a row this adds to.
+              WHERE old_state IN ('Succeeded', 'Failed') AND (state_changed_at AT TIME ZONE 'UTC')::date >= @oldest_statistics_day
+              GROUP BY 1, 2, 3, 4
+              ORDER BY 1, 2, 3, 4 -- one lock order for concurrent passes
+              ON CONFLICT (day, type, method, recurring_job_id) DO UPDATE SET
+                succeeded = t.succeeded + excluded.succeeded,
+                failed = t.failed + excluded.failed,
+                timed = t.timed + excluded.timed,
+                total_duration_ms = t.total_duration_ms + excluded.total_duration_ms,
+                max_duration_ms = greatest(t.max_duration_ms, excluded.max_duration_ms)
+            ),
+            pruned AS (
+              DELETE FROM {{s}}.task_statistics_daily WHERE day < @oldest_statistics_day
+            )
             SELECT count(*) FROM del
             """;
 
@@ -344,6 +368,7 @@ internal sealed class PostgreSqlQueries
 
     public string GetJobsNoLongerHeld { get; }
 
+    /// <summary>Deletes up to @batch jobs expired at @now with their history and log lines, adds their runs to task_statistics_daily and drops its days before @oldest_statistics_day; returns how many jobs.</summary>
     public string DeleteExpired { get; }
 
     public string AggregateCounters { get; }
@@ -364,6 +389,16 @@ internal sealed class PostgreSqlQueries
     public string ClaimRecurring { get; }
 
     public string RecordRecurringSkip { get; }
+
+    /// <summary>
+    /// The time a job's method took, from the <c>PerformanceDuration</c> of its Succeeded state, in milliseconds; null in
+    /// other states and when the value is not a whole number of at most 18 digits (so the cast cannot fail). Over a job
+    /// row aliased <paramref name="job"/>.
+    /// </summary>
+    public static string DurationMilliseconds(string job) => $$"""
+        CASE WHEN {{job}}.state = 'Succeeded' AND {{job}}.state_data->>'PerformanceDuration' ~ '^[0-9]{1,18}$'
+             THEN ({{job}}.state_data->>'PerformanceDuration')::bigint END
+        """;
 
     /// <summary>
     /// A CTE named <c>cnt</c> appending counter deltas for the rows of <paramref name="source"/>, which has the columns

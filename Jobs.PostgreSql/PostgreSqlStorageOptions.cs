@@ -5,6 +5,8 @@ namespace Jobs.PostgreSql;
 /// <summary>Settings of the PostgreSQL storage (configuration section <c>Jobs:PostgreSql</c>).</summary>
 public sealed partial class PostgreSqlStorageOptions
 {
+    private static readonly TimeSpan MaxTaskStatisticsRetention = TimeSpan.FromDays(36_500);
+
     /// <summary>The PostgreSQL schema that holds the tables; created when missing. Default <c>jobs</c>. Lower-case letters, digits and '_', at most 50.</summary>
     public string SchemaName { get; set; } = "jobs";
 
@@ -13,6 +15,12 @@ public sealed partial class PostgreSqlStorageOptions
 
     /// <summary>How long Succeeded and Deleted jobs are kept before expiration removes them. Default 1 day. Failed jobs are kept until deleted.</summary>
     public TimeSpan JobRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long the per-task daily figures of expired jobs are kept for the task statistics
+    /// (<c>IMonitoringApi.GetTaskStatisticsAsync</c>, the weekly report). Default 400 days; at most 100 years.
+    /// </summary>
+    public TimeSpan TaskStatisticsRetention { get; set; } = TimeSpan.FromDays(400);
 
     /// <summary>How often a busy distributed lock is tried again while waiting for it. Default 100 ms.</summary>
     public TimeSpan DistributedLockPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -46,6 +54,14 @@ public sealed partial class PostgreSqlStorageOptions
         }
 
         RequirePositive(JobRetention, nameof(JobRetention));
+        RequirePositive(TaskStatisticsRetention, nameof(TaskStatisticsRetention));
+        if (TaskStatisticsRetention > MaxTaskStatisticsRetention)
+        {
+            throw new ArgumentException(
+                $"{nameof(TaskStatisticsRetention)} must be at most {MaxTaskStatisticsRetention.TotalDays:0} days (was {TaskStatisticsRetention}).",
+                nameof(TaskStatisticsRetention));
+        }
+
         RequirePositive(DistributedLockPollInterval, nameof(DistributedLockPollInterval));
         RequirePositive(TransientRetryBaseDelay, nameof(TransientRetryBaseDelay));
         RequirePositive(TransientRetryMaxDelay, nameof(TransientRetryMaxDelay));

@@ -17,13 +17,14 @@ internal sealed class WeeklyReport
         Runs = tasks.Sum(t => t.Runs);
         Failed = tasks.Sum(t => t.Failed);
         var succeeded = Runs - Failed;
-        Subject = string.Create(CultureInfo.InvariantCulture, $"[Jobs] Weekly report {Day(from)} to {Day(to)}: {Runs} run{(Runs == 1 ? "" : "s")}, {Failed} failed");
+        var lastDay = to.AddTicks(-1);
+        Subject = string.Create(CultureInfo.InvariantCulture, $"[Jobs] Weekly report {Day(from)} to {Day(lastDay)}: {Runs} run{(Runs == 1 ? "" : "s")}, {Failed} failed");
         _model = new
         {
             Title = Subject,
             Intro = string.Create(
                 CultureInfo.InvariantCulture,
-                $"Jobs that finished between {Time(from)} and {Time(to)}: {Runs} run{(Runs == 1 ? "" : "s")}, {succeeded} succeeded, {Failed} failed{(Runs == 0 ? "" : $" ({Rate((double)succeeded / Runs)} success rate)")}."),
+                $"Jobs that finished from {Day(from)} to {Day(lastDay)} (whole days, UTC): {Runs} run{(Runs == 1 ? "" : "s")}, {succeeded} succeeded, {Failed} failed{(Runs == 0 ? "" : $" ({Rate((double)succeeded / Runs)} success rate)")}."),
             HasRuns = Runs > 0,
             Tasks = tasks
                 .OrderByDescending(t => t.Failed)
@@ -83,6 +84,4 @@ internal sealed class WeeklyReport
     };
 
     private static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

@@ -15,7 +15,7 @@ public sealed class WeeklyReportOptions
     /// <summary>The recipients. Empty: the host's default recipients (Jobs.Server: <c>Alerts:Email:To</c>).</summary>
     public IList<string> To { get; set; } = [];
 
-    /// <summary>The period the report covers, in days up to the moment it runs. Default: 7.</summary>
+    /// <summary>The period the report covers: this many whole UTC days, ending with the day before the one it runs on. Default: 7.</summary>
     public int Days { get; set; } = 7;
 
     /// <summary>How many tasks the "slowest tasks" list names. Default: 5.</summary>

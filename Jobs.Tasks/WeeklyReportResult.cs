@@ -1,8 +1,8 @@
 namespace Jobs.Tasks;
 
 /// <summary>What one run of <see cref="WeeklyReportTask"/> reported; stored with the succeeded job.</summary>
-/// <param name="From">Start of the period (inclusive).</param>
-/// <param name="To">End of the period (exclusive): when the report ran.</param>
+/// <param name="From">Start of the period (inclusive): midnight UTC.</param>
+/// <param name="To">End of the period (exclusive): midnight UTC starting the day the report ran.</param>
 /// <param name="Tasks">Tasks with at least one finished run in the period.</param>
 /// <param name="Runs">Finished runs of all tasks.</param>
 /// <param name="Failed">Failed runs of all tasks.</param>

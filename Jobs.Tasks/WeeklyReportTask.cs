@@ -8,9 +8,10 @@ namespace Jobs.Tasks;
 /// <summary>
 /// Mails the admins a report of the past week (Mondays at 09:00 UTC by default): per task — each job method,
 /// split by recurring job — the runs that finished, how many failed, the success rate and durations, plus
-/// the failing and the slowest tasks. The figures come from the job storage
-/// (<see cref="IMonitoringApi.GetTaskStatisticsAsync"/>); the e-mail goes out through the host's
-/// <see cref="ITaskEmailSender"/>.
+/// the failing and the slowest tasks. The period is the whole UTC days before the day of the run (Monday to
+/// Sunday by default), so consecutive reports count every run once. The figures come from the job storage
+/// (<see cref="IMonitoringApi.GetTaskStatisticsAsync"/>), which keeps the runs of expired jobs per day, so they are
+/// complete whatever the job retention; the e-mail goes out through the host's <see cref="ITaskEmailSender"/>.
 /// </summary>
 [RecurringTask(Id, "0 9 * * 1")]
 public sealed class WeeklyReportTask
@@ -48,7 +49,8 @@ public sealed class WeeklyReportTask
     public async Task<WeeklyReportResult> RunAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
-        var to = _timeProvider.GetUtcNow();
+        // Whole UTC days: the storage keeps the runs of expired jobs per UTC day.
+        var to = new DateTimeOffset(_timeProvider.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
         var from = to.AddDays(-_options.Days);
         var tasks = await _storage.Monitoring.GetTaskStatisticsAsync(from, to, cancellationToken);
         var report = new WeeklyReport(from, to, tasks, _options.SlowestTasks);

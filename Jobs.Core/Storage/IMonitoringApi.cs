@@ -55,8 +55,11 @@ public interface IMonitoringApi
 
     /// <summary>
     /// Per task (job method and recurring job), the runs that finished — entered Succeeded or Failed — at or after
-    /// <paramref name="from"/> and before <paramref name="to"/>, ordered by task then recurring job id. Only jobs
-    /// still stored count: succeeded jobs expire after the storage's retention.
+    /// <paramref name="from"/> and before <paramref name="to"/>, ordered by task then recurring job id. Runs of jobs
+    /// that have expired count too: expiration keeps their figures per task and UTC day (for the storage's
+    /// <c>TaskStatisticsRetention</c>, 400 days by default), and a range counts those of the days that start inside it.
+    /// Every run counts exactly once, so ranges of whole UTC days are exact; runs of jobs still stored count by the
+    /// moment they finished. The slowest job is named only while it is still stored.
     /// </summary>
     Task<IReadOnlyList<TaskStatistics>> GetTaskStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 

@@ -1,9 +1,9 @@
 namespace Jobs.Storage;
 
 /// <summary>
-/// How one task did in a time range: its runs that finished (entered Succeeded or Failed) in the range and
-/// are still stored. A task is a job method, split by recurring job: the runs of <c>nightly-report</c> and
-/// ad-hoc jobs of the same method are two rows.
+/// How one task did in a time range: its runs that finished (entered Succeeded or Failed) in the range, those of
+/// jobs that have expired since included (see <see cref="IMonitoringApi.GetTaskStatisticsAsync"/>). A task is a job
+/// method, split by recurring job: the runs of <c>nightly-report</c> and ad-hoc jobs of the same method are two rows.
 /// </summary>
 /// <param name="Task">Type and method, such as <c>ReportTask.Build</c>.</param>
 /// <param name="RecurringJobId">The recurring job the runs belong to; null for jobs created directly.</param>
@@ -11,7 +11,7 @@ namespace Jobs.Storage;
 /// <param name="Failed">Runs that failed in the range (after their last retry; retried attempts are Scheduled, not Failed).</param>
 /// <param name="AverageDuration">Mean time the method took, over the succeeded runs; null when none succeeded.</param>
 /// <param name="MaxDuration">The longest succeeded run; null when none succeeded.</param>
-/// <param name="SlowestJobId">The job of <paramref name="MaxDuration"/>; null when none succeeded.</param>
+/// <param name="SlowestJobId">The job of <paramref name="MaxDuration"/>; null when none succeeded, or when that job has expired.</param>
 public sealed record TaskStatistics(
     string Task,
     string? RecurringJobId,

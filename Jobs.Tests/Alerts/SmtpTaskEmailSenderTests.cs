@@ -45,7 +45,7 @@ public sealed class SmtpTaskEmailSenderTests
         var mail = await smtp.WaitForMessageAsync(m => m.Subject.StartsWith("[Jobs] Weekly report", StringComparison.Ordinal), "weekly report");
         Assert.Multiple(() =>
         {
-            Assert.That(mail.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-09: 2 runs, 1 failed"));
+            Assert.That(mail.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-08: 2 runs, 1 failed"));
             Assert.That(mail.Headers["To"], Does.Contain("oncall@example.com").And.Contain("team@example.com"));
             Assert.That(mail.ContentType, Does.StartWith("multipart/alternative"));
             Assert.That(mail.Parts.Select(p => p.ContentType.Split(';')[0]), Is.EqualTo(new[] { "text/plain", "text/html" }));

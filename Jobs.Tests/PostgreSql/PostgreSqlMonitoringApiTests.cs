@@ -450,11 +450,51 @@ public sealed class PostgreSqlMonitoringApiTests
     }
 
     [Test]
-    public async Task GetTaskStatisticsAsync_ReadsOnlyThePeriodThroughTheStateIndex_WhenTheTableHoldsMonthsOfJobs()
+    public async Task GetTaskStatisticsAsync_ReadsOnlyThePeriodThroughIndexes_WhenTheTablesHoldMonthsOfJobsAndAYearOfDailyFigures()
+    {
+        await using var connection = await FillWithHistoryAsync();
+        var (firstDay, endDay) = (DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-7)), DateOnly.FromDateTime(DateTime.UtcNow));
+
+        var plan = await ExplainAsync(
+            connection,
+            new PostgreSqlMonitoringQueries(_storage.Schema, _storage.Queries.RecurringColumns).TaskStatistics,
+            new Npgsql.NpgsqlParameter<DateTimeOffset>("from", DateTimeOffset.UtcNow.AddDays(-7)),
+            new Npgsql.NpgsqlParameter<DateTimeOffset>("to", DateTimeOffset.UtcNow),
+            new Npgsql.NpgsqlParameter<DateOnly>("first_day", firstDay),
+            new Npgsql.NpgsqlParameter<DateOnly>("end_day", endDay));
+
+        Assert.That(plan, Does.Contain("job_state_changed_ix").And.Contain("task_statistics_daily_pkey").And.Not.Contain("Seq Scan"), plan);
+    }
+
+    [Test]
+    public async Task DeleteExpired_DropsOldTaskStatisticsThroughThePrimaryKey_WhenTheTableHoldsAYearOfDailyFigures()
+    {
+        await using var connection = await FillWithHistoryAsync();
+        var now = DateTimeOffset.UtcNow;
+
+        var plan = await ExplainAsync(
+            connection,
+            _storage.Queries.DeleteExpired,
+            new Npgsql.NpgsqlParameter<int>("batch", 1000),
+            new Npgsql.NpgsqlParameter<DateTimeOffset>("now", now),
+            new Npgsql.NpgsqlParameter<string>("now_text", now.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            new Npgsql.NpgsqlParameter<DateTimeOffset>("expire", now.AddDays(1)),
+            new Npgsql.NpgsqlParameter<string>("hour", "2026-03-10T09"),
+            new Npgsql.NpgsqlParameter<string>("day", "2026-03-10"),
+            new Npgsql.NpgsqlParameter<DateOnly>("oldest_statistics_day", DateOnly.FromDateTime(now.UtcDateTime.AddDays(-399))));
+
+        Assert.That(plan, Does.Contain("job_expire_ix").And.Contain("task_statistics_daily_pkey").And.Not.Contain("Seq Scan on task_statistics_daily"), plan);
+    }
+
+    /// <summary>
+    /// Migrates the schema and fills it as months of use would: 200,000 jobs over 140 days, and a year of daily
+    /// figures of 50 tasks. Returns an open connection.
+    /// </summary>
+    private async Task<Npgsql.NpgsqlConnection> FillWithHistoryAsync()
     {
         await _storage.InitializeAsync(_ct);
-        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
-        await using (var fill = new Npgsql.NpgsqlCommand(
+        var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using var fill = new Npgsql.NpgsqlCommand(
             $"""
             INSERT INTO "{_schema}".job (type, method, parameter_types, arguments, queue, state, state_data, state_changed_at, created_at)
             SELECT 'Reports.ReportTask, Reports', 'Build', ARRAY[]::text[], '[]', 'default',
@@ -462,28 +502,30 @@ public sealed class PostgreSqlMonitoringApiTests
                    jsonb_build_object('PerformanceDuration', (i % 1000)::text),
                    now() - make_interval(mins => i), now() - make_interval(mins => i)
             FROM generate_series(1, 200000) i;
+            INSERT INTO "{_schema}".task_statistics_daily (day, type, method, recurring_job_id, succeeded, failed, timed, total_duration_ms, max_duration_ms)
+            SELECT current_date - d, 'Reports.ReportTask' || t || ', Reports', 'Build', CASE WHEN t % 2 = 0 THEN 'report-' || t ELSE '' END,
+                   1000, 10, 1000, 250000, 900
+            FROM generate_series(1, 400) d, generate_series(1, 50) t;
             ANALYZE "{_schema}".job;
+            ANALYZE "{_schema}".task_statistics_daily;
             """,
-            connection))
-        {
-            await fill.ExecuteNonQueryAsync();
-        }
+            connection);
+        await fill.ExecuteNonQueryAsync();
+        return connection;
+    }
 
-        var sql = new PostgreSqlMonitoringQueries(_storage.Schema, _storage.Queries.RecurringColumns).TaskStatistics;
+    private static async Task<string> ExplainAsync(Npgsql.NpgsqlConnection connection, string sql, params Npgsql.NpgsqlParameter[] parameters)
+    {
         await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + sql, connection);
-        explain.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset>("from", DateTimeOffset.UtcNow.AddDays(-7)));
-        explain.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset>("to", DateTimeOffset.UtcNow));
+        explain.Parameters.AddRange(parameters);
         var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync())
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
-            {
-                plan.Add(reader.GetString(0));
-            }
+            plan.Add(reader.GetString(0));
         }
 
-        var text = string.Join(Environment.NewLine, plan);
-        Assert.That(text, Does.Contain("job_state_changed_ix").And.Not.Contain("Seq Scan"), text);
+        return string.Join(Environment.NewLine, plan);
     }
 
     private void SetSearchWindow(int jobs) => ((PostgreSqlMonitoringApi)Monitoring).SearchRecentWindow = jobs;

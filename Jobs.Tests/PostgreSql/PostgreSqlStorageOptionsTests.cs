@@ -15,6 +15,7 @@ public sealed class PostgreSqlStorageOptionsTests
             Assert.That(options.SchemaName, Is.EqualTo("jobs"));
             Assert.That(options.PrepareSchemaIfNecessary, Is.True);
             Assert.That(options.JobRetention, Is.EqualTo(TimeSpan.FromDays(1)));
+            Assert.That(options.TaskStatisticsRetention, Is.EqualTo(TimeSpan.FromDays(400)));
             Assert.That(options.DistributedLockPollInterval, Is.EqualTo(TimeSpan.FromMilliseconds(100)));
             Assert.That(options.TransientRetryAttempts, Is.EqualTo(12));
             Assert.That(options.TransientRetryBaseDelay, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
@@ -45,6 +46,18 @@ public sealed class PostgreSqlStorageOptionsTests
         var options = new PostgreSqlStorageOptions { JobRetention = TimeSpan.Zero };
 
         Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    [TestCase(36_501)]
+    public void Validate_Throws_WhenTaskStatisticsRetentionIsNotPositiveOrAbove100Years(int days)
+    {
+        var options = new PostgreSqlStorageOptions { TaskStatisticsRetention = TimeSpan.FromDays(days) };
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.That(ex!.Message, Does.Contain(nameof(PostgreSqlStorageOptions.TaskStatisticsRetention)));
     }
 
     [Test]

@@ -1679,6 +1679,141 @@ public abstract class JobStorageContractTests
     }
 
     [Test]
+    public async Task GetTaskStatisticsAsync_CountsExpiredRunsOnceWithTheirDurations_WhenMostJobsOfTheRangeHaveExpired()
+    {
+        var from = NextUtcMidnight();
+        var to = from.AddDays(7);
+        Time.SetUtcNow(from.AddHours(-1));
+        await FinishAsync(await EnqueueAsync(), Succeeded(999));                        // the day before the range
+        Time.SetUtcNow(from.AddHours(2));
+        await FinishAsync(await EnqueueAsync(), Succeeded(10));
+        await FinishAsync(await EnqueueAsync(), Succeeded(30));
+        await FinishAsync(await EnqueueAsync(), new FailedState(new InvalidOperationException("boom")));   // failed jobs are kept
+        await FinishAsync(await EnqueueAsync(), new DeletedState());                     // neither succeeded nor failed
+        var report = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Report("Globex"), "default", new EnqueuedState()), default);
+        await FinishAsync(report, new FailedState(new InvalidOperationException("no data")));
+        Time.SetUtcNow(from.AddDays(1).AddHours(3));
+        await Storage.AddOrUpdateRecurringJobAsync(Recurring("nightly", "0 3 * * *", Time.GetUtcNow().AddMinutes(-1)), default);
+        var nightly = (await Storage.ClaimRecurringOccurrenceAsync(Claim("nightly", Time.GetUtcNow().AddMinutes(-1), Time.GetUtcNow().AddDays(1)), default)).JobId!;
+        await FinishAsync(nightly, Succeeded(70));
+        Time.SetUtcNow(from.AddDays(3));
+        var slowest = await EnqueueAsync();
+        await FinishAsync(slowest, Succeeded(50));                                      // still stored at the end
+        Time.SetUtcNow(to);
+        await FinishAsync(await EnqueueAsync(), Succeeded(777));                        // at the end: outside
+
+        // With the default retention of a day, everything that finished before the range's third day has expired.
+        var expired = await Storage.DeleteExpiredJobsAsync(from.AddDays(3), 100, default);
+        var statistics = await Monitoring.GetTaskStatisticsAsync(from, to, default);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(expired, Is.EqualTo(5), "999, 10, 30, the deleted job and the nightly run");
+            Assert.That(await Storage.GetJobAsync(nightly, default), Is.Null);
+            Assert.That(statistics, Is.EqualTo(new[]
+            {
+                new TaskStatistics("ContractSampleJob.BuildReport", null, 0, 1, null, null, null),
+                new TaskStatistics("ContractSampleJob.Execute", null, 3, 1, TimeSpan.FromMilliseconds(30), TimeSpan.FromMilliseconds(50), slowest),
+                new TaskStatistics("ContractSampleJob.Execute", "nightly", 1, 0, TimeSpan.FromMilliseconds(70), TimeSpan.FromMilliseconds(70), null),
+            }));
+        });
+    }
+
+    [Test]
+    public async Task GetTaskStatisticsAsync_NamesNoSlowestJob_WhenTheLongestRunHasExpired()
+    {
+        var from = NextUtcMidnight();
+        Time.SetUtcNow(from.AddHours(1));
+        await FinishAsync(await EnqueueAsync(), Succeeded(90));
+        Time.SetUtcNow(from.AddDays(2));
+        var stored = await EnqueueAsync();
+        await FinishAsync(stored, Succeeded(30));
+
+        await Storage.DeleteExpiredJobsAsync(from.AddDays(1).AddHours(12), 100, default);
+        var statistics = await Monitoring.GetTaskStatisticsAsync(from, from.AddDays(7), default);
+
+        Assert.That(statistics, Is.EqualTo(new[]
+        {
+            new TaskStatistics("ContractSampleJob.Execute", null, 2, 0, TimeSpan.FromMilliseconds(60), TimeSpan.FromMilliseconds(90), null),
+        }));
+    }
+
+    [Test]
+    public async Task GetTaskStatisticsAsync_CountsEachExpiredRunOnce_WhenExpirationRunsTwiceAndInParallel()
+    {
+        var from = NextUtcMidnight();
+        Time.SetUtcNow(from.AddHours(5));
+        await Storage.CreateJobsAsync(Enumerable.Range(0, 40).Select(_ => new NewJob(ContractSampleJob.Run(), "default", Succeeded(20))).ToList(), default);
+        var later = from.AddDays(3);
+
+        var passes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var deleted = 0;
+            for (var batch = await Storage.DeleteExpiredJobsAsync(later, 3, default); batch > 0; batch = await Storage.DeleteExpiredJobsAsync(later, 3, default))
+            {
+                deleted += batch;
+            }
+
+            return deleted;
+        })));
+        var again = await Storage.DeleteExpiredJobsAsync(later, 100, default);
+        var statistics = await Monitoring.GetTaskStatisticsAsync(from, from.AddDays(1), default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(passes.Sum(), Is.EqualTo(40));
+            Assert.That(again, Is.Zero);
+            Assert.That(statistics, Is.EqualTo(new[]
+            {
+                new TaskStatistics("ContractSampleJob.Execute", null, 40, 0, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20), null),
+            }));
+        });
+    }
+
+    [Test]
+    public async Task GetTaskStatisticsAsync_CountsAnExpiredRunInTheRangeHoldingTheStartOfItsDay_WhenRangesSplitADay()
+    {
+        var day = NextUtcMidnight();
+        Time.SetUtcNow(day.AddHours(10));
+        await FinishAsync(await EnqueueAsync(), Succeeded(10));
+        await Storage.DeleteExpiredJobsAsync(day.AddDays(2), 100, default);
+        var split = day.AddHours(6);
+
+        var before = await Monitoring.GetTaskStatisticsAsync(split.AddDays(-1), split, default);
+        var after = await Monitoring.GetTaskStatisticsAsync(split, split.AddDays(1), default);
+        var wholeDay = await Monitoring.GetTaskStatisticsAsync(day, day.AddDays(1), default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before.Sum(t => t.Succeeded), Is.EqualTo(1), "the day starts in the earlier range");
+            Assert.That(after, Is.Empty, "counted once");
+            Assert.That(wholeDay.Sum(t => t.Succeeded), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task DeleteExpiredJobsAsync_DropsTheDailyFiguresOfExpiredJobs_WhenTheyAreOlderThan400Days()
+    {
+        var day = NextUtcMidnight();
+        Time.SetUtcNow(day.AddHours(1));
+        await FinishAsync(await EnqueueAsync(), Succeeded(10));
+        await Storage.DeleteExpiredJobsAsync(day.AddDays(2), 100, default);
+        var kept = await Monitoring.GetTaskStatisticsAsync(day, day.AddDays(1), default);
+
+        await Storage.DeleteExpiredJobsAsync(day.AddDays(400), 100, default);
+        var stillKept = await Monitoring.GetTaskStatisticsAsync(day, day.AddDays(1), default);
+        await Storage.DeleteExpiredJobsAsync(day.AddDays(401), 100, default);
+        var dropped = await Monitoring.GetTaskStatisticsAsync(day, day.AddDays(1), default);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(kept.Sum(t => t.Succeeded), Is.EqualTo(1));
+            Assert.That(stillKept.Sum(t => t.Succeeded), Is.EqualTo(1));
+            Assert.That(dropped, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task SearchJobsAsync_FindsJobsByIdTypeMethodAndArguments_WhenTextMatches()
     {
         var alpha = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(5, "alpha-customer"), "default", new EnqueuedState()), default);
@@ -1847,6 +1982,9 @@ public abstract class JobStorageContractTests
             Assert.That((await Monitoring.GetJobLogAsync(kept, 0, 100, default)).Select(l => l.Message), Is.EqualTo(new[] { "stays" }));
         });
     }
+
+    /// <summary>The first midnight UTC after the clock's time: the start of a whole day ahead.</summary>
+    private DateTimeOffset NextUtcMidnight() => new(Time.GetUtcNow().UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
 
     /// <summary>Lines one millisecond apart from <paramref name="start"/>, at Information.</summary>
     private static JobLogAppend Append(string jobId, DateTimeOffset start, params string[] messages) =>

@@ -10,6 +10,9 @@ public sealed class WeeklyReportTaskTests
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 9, 9, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The week reported on Monday: Monday 2026-03-02 to Sunday 2026-03-08, whole UTC days.</summary>
+    private static readonly (DateTimeOffset From, DateTimeOffset To) Week = (new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero), new(2026, 3, 9, 0, 0, 0, TimeSpan.Zero));
+
     private WeeklyReportStorage _jobs = null!;
     private readonly List<TaskEmail> _sent = [];
     private Mock<ITaskEmailSender> _sender = null!;
@@ -37,16 +40,17 @@ public sealed class WeeklyReportTaskTests
         var slowImport = await _jobs.SucceededAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-4), TimeSpan.FromMinutes(4).Add(TimeSpan.FromSeconds(5)));
         await _jobs.FailedAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-3));
         await _jobs.SucceededAsync(WeeklyReportSampleJob.Export(), Monday.AddDays(-2), TimeSpan.FromMilliseconds(250));
+        await _jobs.SucceededAsync(WeeklyReportSampleJob.Export(), Monday.AddHours(-1), TimeSpan.FromHours(3));   // today: next week's report
 
         var result = await CreateSut(o => o.To = ["admins@example.com", "boss@example.com"]).RunAsync(CancellationToken.None);
 
         var email = _sent.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(result, Is.EqualTo(new WeeklyReportResult(Monday.AddDays(-7), Monday, 2, 5, 1, email.Subject)));
+            Assert.That(result, Is.EqualTo(new WeeklyReportResult(Week.From, Week.To, 2, 5, 1, email.Subject)));
             Assert.That(email.To, Is.EqualTo(new[] { "admins@example.com", "boss@example.com" }));
-            Assert.That(email.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-09: 5 runs, 1 failed"));
-            Assert.That(email.TextBody, Does.StartWith("Jobs that finished between 2026-03-02 09:00 UTC and 2026-03-09 09:00 UTC: 5 runs, 4 succeeded, 1 failed (80.0 % success rate)."));
+            Assert.That(email.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-08: 5 runs, 1 failed"));
+            Assert.That(email.TextBody, Does.StartWith("Jobs that finished from 2026-03-02 to 2026-03-08 (whole days, UTC): 5 runs, 4 succeeded, 1 failed (80.0 % success rate)."));
             Assert.That(email.TextBody, Does.Contain(
                 "- WeeklyReportSampleJob.ImportOrders: 4 runs, 3 succeeded, 1 failed, 75.0 %, average 1 min 22 s, longest 4 min 05 s\n" +
                 "- WeeklyReportSampleJob.ExportInvoices: 1 runs, 1 succeeded, 0 failed, 100.0 %, average 250 ms, longest 250 ms\n"));
@@ -55,7 +59,7 @@ public sealed class WeeklyReportTaskTests
                 "Slowest tasks (longest succeeded run):\n" +
                 $"- WeeklyReportSampleJob.ImportOrders: 4 min 05 s (job {slowImport}), average 1 min 22 s\n" +
                 "- WeeklyReportSampleJob.ExportInvoices: 250 ms"));
-            Assert.That(email.TextBody, Does.Not.Contain("5 h"), "runs before the period are left out");
+            Assert.That(email.TextBody, Does.Not.Contain("5 h").And.Not.Contain("3 h"), "runs before and after the period are left out");
             Assert.That(email.HtmlBody, Does.Contain("<tr><td>WeeklyReportSampleJob.ImportOrders</td><td align=\"right\">4</td><td align=\"right\">3</td><td align=\"right\">1</td><td align=\"right\">75.0 %</td>"));
             Assert.That(email.HtmlBody, Does.Contain($"<td>{slowImport}</td>"));
             Assert.That(email.HtmlBody, Does.StartWith("<!DOCTYPE html>").And.EndWith("</body></html>\n"));
@@ -74,9 +78,49 @@ public sealed class WeeklyReportTaskTests
         {
             Assert.That(result.Runs, Is.Zero);
             Assert.That(email.To, Is.Empty, "the host's default recipients");
-            Assert.That(email.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-09: 0 runs, 0 failed"));
+            Assert.That(email.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-08: 0 runs, 0 failed"));
             Assert.That(email.TextBody, Does.Contain("No jobs finished in this period.").And.Not.Contain("Failures:"));
             Assert.That(email.HtmlBody, Does.Contain("<p>No jobs finished in this period.</p>"));
+        });
+    }
+
+    [TestCase(false, TestName = "{m}(InMemory)")]
+    [TestCase(true, TestName = "{m}(PostgreSql)")]
+    public async Task RunAsync_CountsEveryRunOfTheWeekOnce_WhenMostOfItsJobsHaveExpired(bool postgreSql)
+    {
+        await using var jobs = await WeeklyReportStorage.CreateAsync(Monday.AddDays(-30), postgreSql);
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-8), TimeSpan.FromHours(5));   // last week: not counted
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-7), TimeSpan.FromMilliseconds(800));
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-5), TimeSpan.FromMilliseconds(1200));
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-4), TimeSpan.FromMinutes(4).Add(TimeSpan.FromSeconds(5)));
+        await jobs.FailedAsync(WeeklyReportSampleJob.Import(), Monday.AddDays(-3));
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Export(), Monday.AddDays(-2), TimeSpan.FromMilliseconds(250));
+        var lastExport = await jobs.SucceededAsync(WeeklyReportSampleJob.Export(), Monday.AddHours(-10), TimeSpan.FromSeconds(2));   // Sunday 23:00
+        await jobs.SucceededAsync(WeeklyReportSampleJob.Export(), Monday.AddHours(-1), TimeSpan.FromHours(3));   // today: next week's report
+
+        // A server's expiration with the default retention of a day: every succeeded run before Sunday 09:00 is gone.
+        var expired = await jobs.ExpireAsync(Monday);
+        var result = await new WeeklyReportTask(
+            jobs.Storage, _sender.Object, Options.Create(new WeeklyReportOptions()), new FixedTimeProvider(Monday), NullLogger<WeeklyReportTask>.Instance)
+            .RunAsync(CancellationToken.None);
+
+        var email = _sent.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(expired, Is.EqualTo(5));
+            Assert.That((result.Tasks, result.Runs, result.Failed), Is.EqualTo((2, 6L, 1L)));
+            Assert.That(email.Subject, Is.EqualTo("[Jobs] Weekly report 2026-03-02 to 2026-03-08: 6 runs, 1 failed"));
+            Assert.That(email.TextBody, Does.StartWith("Jobs that finished from 2026-03-02 to 2026-03-08 (whole days, UTC): 6 runs, 5 succeeded, 1 failed (83.3 % success rate)."));
+            Assert.That(email.TextBody, Does.Contain(
+                "- WeeklyReportSampleJob.ImportOrders: 4 runs, 3 succeeded, 1 failed, 75.0 %, average 1 min 22 s, longest 4 min 05 s\n" +
+                "- WeeklyReportSampleJob.ExportInvoices: 2 runs, 2 succeeded, 0 failed, 100.0 %, average 1.1 s, longest 2.0 s\n"));
+            Assert.That(email.TextBody, Does.Contain(
+                "Slowest tasks (longest succeeded run):\n" +
+                "- WeeklyReportSampleJob.ImportOrders: 4 min 05 s (job expired), average 1 min 22 s\n" +
+                $"- WeeklyReportSampleJob.ExportInvoices: 2.0 s (job {lastExport}), average 1.1 s"));
+            Assert.That(email.TextBody, Does.Not.Contain("5 h").And.Not.Contain("3 h"), "runs before and after the period are left out");
+            Assert.That(email.HtmlBody, Does.Contain("<td align=\"right\">4 min 05 s</td><td>expired</td>"));
+            Assert.That(email.HtmlBody, Does.Contain($"<td align=\"right\">2.0 s</td><td>{lastExport}</td>"));
         });
     }
 

@@ -28,7 +28,7 @@ public sealed class InMemoryJobStorage : IJobStorage
         options ??= new InMemoryStorageOptions();
         options.Validate();
         _time = timeProvider ?? TimeProvider.System;
-        _store = new InMemoryStore(options.JobRetention);
+        _store = new InMemoryStore(options.JobRetention, options.TaskStatisticsRetention);
         _locks = new InMemoryLocks(_time);
         Monitoring = new InMemoryMonitoringApi(_store);
     }

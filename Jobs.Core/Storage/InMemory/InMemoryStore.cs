@@ -24,13 +24,16 @@ internal sealed class InMemoryStore
     private readonly Dictionary<long, (long Succeeded, long Failed)> _hourly = [];
     private readonly Dictionary<long, (long Succeeded, long Failed)> _daily = [];
     private readonly List<(IReadOnlyList<string> Queues, TaskCompletionSource Signal)> _waiters = [];
+    private readonly Dictionary<DateOnly, Dictionary<(string Type, string Method, string? RecurringJobId), InMemoryTaskFigures>> _expiredRuns = [];
     private readonly TimeSpan _retention;
+    private readonly TimeSpan _taskStatisticsRetention;
     private long _lastId;
     private long _lastLogSequence;
 
-    public InMemoryStore(TimeSpan retention)
+    public InMemoryStore(TimeSpan retention, TimeSpan taskStatisticsRetention)
     {
         _retention = retention;
+        _taskStatisticsRetention = taskStatisticsRetention;
         foreach (var state in StateNames.All)
         {
             _byState[state] = [];
@@ -203,6 +206,7 @@ internal sealed class InMemoryStore
 
     public int DeleteExpired(DateTimeOffset now, int batchSize)
     {
+        var oldestKept = TaskStatisticsDays.OldestKept(now, _taskStatisticsRetention);
         var deleted = 0;
         while (deleted < batchSize && _expiring.Count > 0 && _expiring.Min.Ticks <= now.UtcTicks)
         {
@@ -215,10 +219,41 @@ internal sealed class InMemoryStore
             }
 
             Find(job.ParentId)?.Continuations.Remove(job.Id);
+            KeepFiguresOf(job, oldestKept);
             deleted++;
         }
 
+        foreach (var day in _expiredRuns.Keys.Where(day => day < oldestKept).ToList())
+        {
+            _expiredRuns.Remove(day);
+        }
+
         return deleted;
+    }
+
+    /// <summary>Adds the run of an expiring job that succeeded or failed to its task's figures of the UTC day it finished, unless that day is no longer kept.</summary>
+    private void KeepFiguresOf(InMemoryJob job, DateOnly oldestKept)
+    {
+        var day = TaskStatisticsDays.DayOf(job.StateChangedAt);
+        if (job.StateName is not (Succeeded or FailedState.StateName) || day < oldestKept)
+        {
+            return;
+        }
+
+        if (!_expiredRuns.TryGetValue(day, out var tasks))
+        {
+            tasks = [];
+            _expiredRuns.Add(day, tasks);
+        }
+
+        var key = (job.Invocation.Type, job.Invocation.Method, job.RecurringJobId);
+        if (!tasks.TryGetValue(key, out var figures))
+        {
+            figures = new InMemoryTaskFigures(job.Invocation.DisplayName, job.RecurringJobId);
+            tasks.Add(key, figures);
+        }
+
+        figures.Add(job, stored: false);
     }
 
     /// <summary>Writes a state and everything that follows from it, continuations included (iteratively, so long chains cannot overflow the stack).</summary>
@@ -677,30 +712,51 @@ internal sealed class InMemoryStore
         return points;
     }
 
-    public List<TaskStatistics> TaskStatistics(DateTimeOffset from, DateTimeOffset to) =>
-        _jobs.Values
-            .Where(job => job.StateName is SucceededState.StateName or FailedState.StateName && job.StateChangedAt >= from && job.StateChangedAt < to)
-            .GroupBy(job => (job.Invocation.Type, job.Invocation.Method, job.RecurringJobId))
-            .Select(group =>
+    /// <summary>The jobs still stored that finished in [from, to), from the state indexes, plus the kept figures of expired jobs of the days starting in it.</summary>
+    public List<TaskStatistics> TaskStatistics(DateTimeOffset from, DateTimeOffset to)
+    {
+        var tasks = new Dictionary<(string Type, string Method, string? RecurringJobId), InMemoryTaskFigures>();
+        InMemoryTaskFigures FiguresOf((string Type, string Method, string? RecurringJobId) key, string displayName)
+        {
+            if (!tasks.TryGetValue(key, out var figures))
             {
-                var timed = group
-                    .Where(job => job.StateName == SucceededState.StateName)
-                    .Select(job => (job.IdText, Milliseconds: long.TryParse(job.StateData.GetValueOrDefault("PerformanceDuration"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : (long?)null))
-                    .Where(run => run.Milliseconds is not null)
-                    .ToList();
-                var slowest = timed.OrderByDescending(run => run.Milliseconds).ThenBy(run => long.Parse(run.IdText, CultureInfo.InvariantCulture)).FirstOrDefault();
-                return new TaskStatistics(
-                    group.First().Invocation.DisplayName,
-                    group.Key.RecurringJobId,
-                    group.LongCount(job => job.StateName == SucceededState.StateName),
-                    group.LongCount(job => job.StateName == FailedState.StateName),
-                    timed.Count == 0 ? null : TimeSpan.FromMilliseconds(timed.Average(run => run.Milliseconds!.Value)),
-                    timed.Count == 0 ? null : TimeSpan.FromMilliseconds(slowest.Milliseconds!.Value),
-                    timed.Count == 0 ? null : slowest.IdText);
-            })
+                figures = new InMemoryTaskFigures(displayName, key.RecurringJobId);
+                tasks.Add(key, figures);
+            }
+
+            return figures;
+        }
+
+        if (from < to)
+        {
+            foreach (var state in new[] { Succeeded, FailedState.StateName })
+            {
+                foreach (var (_, id) in StateIndex(state).GetViewBetween((from.UtcTicks, long.MinValue), (to.UtcTicks - 1, long.MaxValue)))
+                {
+                    var job = _jobs[id];
+                    FiguresOf((job.Invocation.Type, job.Invocation.Method, job.RecurringJobId), job.Invocation.DisplayName).Add(job, stored: true);
+                }
+            }
+        }
+
+        var (firstDay, endDay) = TaskStatisticsDays.StartingIn(from, to);
+        foreach (var (day, expired) in _expiredRuns)
+        {
+            if (day >= firstDay && day < endDay)
+            {
+                foreach (var (key, figures) in expired)
+                {
+                    FiguresOf(key, figures.DisplayName).Add(figures);
+                }
+            }
+        }
+
+        return tasks.Values
+            .Select(figures => figures.ToStatistics())
             .OrderBy(stats => stats.Task, StringComparer.Ordinal)
             .ThenBy(stats => stats.RecurringJobId, StringComparer.Ordinal)
             .ToList();
+    }
 
     public List<JobSummary> Search(string text, int take)
     {

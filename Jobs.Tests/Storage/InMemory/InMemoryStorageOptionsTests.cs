@@ -5,11 +5,13 @@ namespace Jobs.Tests.Storage.InMemory;
 public sealed class InMemoryStorageOptionsTests
 {
     [Test]
-    public void Defaults_KeepFinishedJobsForOneDay()
+    public void Defaults_KeepFinishedJobsForOneDayAndTheirDailyTaskFiguresFor400Days()
     {
         var options = new InMemoryStorageOptions();
 
         Assert.That(options.JobRetention, Is.EqualTo(TimeSpan.FromDays(1)));
+        Assert.That(options.TaskStatisticsRetention, Is.EqualTo(TimeSpan.FromDays(400)));
+        Assert.DoesNotThrow(options.Validate);
     }
 
     [Test]
@@ -20,5 +22,17 @@ public sealed class InMemoryStorageOptionsTests
         var ex = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.That(ex!.Message, Does.Contain(nameof(InMemoryStorageOptions.JobRetention)));
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    [TestCase(36_501)]
+    public void Validate_Throws_WhenTaskStatisticsRetentionIsNotPositiveOrAbove100Years(int days)
+    {
+        var options = new InMemoryStorageOptions { TaskStatisticsRetention = TimeSpan.FromDays(days) };
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.That(ex!.Message, Does.Contain(nameof(InMemoryStorageOptions.TaskStatisticsRetention)));
     }
 }
