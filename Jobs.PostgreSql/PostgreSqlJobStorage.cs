@@ -20,7 +20,7 @@ namespace Jobs.PostgreSql;
 /// per queue and the hourly / daily statistics are insert-only deltas in <c>counter</c>, folded into
 /// <c>counter_total</c> by <see cref="EnqueueDueScheduledJobsAsync"/> and <see cref="DeleteExpiredJobsAsync"/>.
 /// </remarks>
-public sealed class PostgreSqlJobStorage : IJobStorage
+public sealed class PostgreSqlJobStorage : IJobStorage, ISynchronousJobCreation
 {
     private const int CreateChunkSize = 5_000;
 
@@ -31,6 +31,9 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
     private int _disposed;
+
+    /// <summary>Creations running now through the storage's own transactions (see <see cref="CreateAndAnnounceAsync"/>).</summary>
+    private int _creationsInFlight;
 
     public PostgreSqlJobStorage(string connectionString, PostgreSqlStorageOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
     {
@@ -170,51 +173,99 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         // One creation time for every attempt, so a retry finds jobs an earlier attempt committed (its answer lost)
         // instead of writing them twice.
         var now = TimeProvider.GetUtcNow();
-        return CreateAndAnnounceAsync(jobs, now, cancellationToken);
+        return CreateAndAnnounceAsync(jobs, now, async: true, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<string>> CreateAndAnnounceAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The synchronous client calls come here: every round trip blocks the calling thread, none hops to the thread pool.</summary>
+    IReadOnlyList<string> ISynchronousJobCreation.CreateJobs(IReadOnlyList<NewJob> jobs)
     {
-        // The queues are announced once the jobs are committed, outside their transaction (see PostgreSqlQueueAnnouncer).
-        var enqueuedIn = new HashSet<string>(StringComparer.Ordinal);
-        var ids = await RunAsync(
-            async (connection, isRetry, token) =>
-            {
-                if (isRetry && await FindCreatedJobsAsync(connection, jobs, now, token) is { } existing)
-                {
-                    // An earlier attempt committed them; announce every queue they may have gone to.
-                    enqueuedIn.UnionWith(jobs.Select(j => j.InitialState is States.EnqueuedState { Queue: { } named } ? named : j.Queue));
-                    return existing;
-                }
-
-                if (jobs.Count <= CreateChunkSize)
-                {
-                    return await CreateJobsOnAsync(connection, null, jobs, null, token, now, enqueuedIn);
-                }
-
-                await using var transaction = await connection.BeginTransactionAsync(token);
-                var created = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now, enqueuedIn);
-                await transaction.CommitAsync(token);
-                return created;
-            },
-            cancellationToken);
-        if (enqueuedIn.Count > 0)
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
         {
-            _announcer.Announce(enqueuedIn);
+            return [];
         }
 
-        return ids;
+        // Completed already unless the first call must create the schema or a retry waits out its delay.
+        return CreateAndAnnounceAsync(jobs, TimeProvider.GetUtcNow(), async: false, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <remarks>
+    /// A creation that no other creation of this storage overlaps notifies inside its own statement: one round trip,
+    /// and the notification lock it holds until its commit is flushed is nobody else's wait here. Creations that do
+    /// overlap commit without notifying, so they can share WAL flushes, and their queues are announced right after the
+    /// commit (see <see cref="PostgreSqlQueueAnnouncer"/>). Either way the jobs are committed when this returns.
+    /// </remarks>
+    private async Task<IReadOnlyList<string>> CreateAndAnnounceAsync(IReadOnlyList<NewJob> jobs, DateTimeOffset now, bool async, CancellationToken cancellationToken)
+    {
+        var alone = Interlocked.Increment(ref _creationsInFlight) == 1;
+        var enqueuedIn = alone ? null : new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            return await RunAsync(
+                async,
+                async (connection, isRetry, token) =>
+                {
+                    if (isRetry && await FindCreatedJobsAsync(connection, jobs, now, token, async) is { } existing)
+                    {
+                        // An earlier attempt committed them (its own notification with them, when it notified):
+                        // announce every queue they may have gone to.
+                        enqueuedIn?.UnionWith(jobs.Select(j => j.InitialState is States.EnqueuedState { Queue: { } named } ? named : j.Queue));
+                        return existing;
+                    }
+
+                    if (jobs.Count <= CreateChunkSize)
+                    {
+                        return await CreateJobsOnAsync(connection, null, jobs, null, token, now, enqueuedIn, async);
+                    }
+
+                    var transaction = async ? await connection.BeginTransactionAsync(token) : connection.BeginTransaction();
+                    try
+                    {
+                        var created = await CreateJobsOnAsync(connection, transaction, jobs, null, token, now, enqueuedIn, async);
+                        if (async)
+                        {
+                            await transaction.CommitAsync(token);
+                        }
+                        else
+                        {
+                            transaction.Commit();
+                        }
+
+                        return created;
+                    }
+                    finally
+                    {
+                        if (async)
+                        {
+                            await transaction.DisposeAsync();
+                        }
+                        else
+                        {
+                            transaction.Dispose();
+                        }
+                    }
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _creationsInFlight);
+            if (enqueuedIn is { Count: > 0 })
+            {
+                _announcer.Announce(enqueuedIn);
+            }
+        }
     }
 
     /// <summary>The ids of <paramref name="jobs"/> when an earlier attempt created exactly them at <paramref name="now"/>; otherwise null.</summary>
-    internal async Task<IReadOnlyList<string>?> FindCreatedJobsAsync(NpgsqlConnection connection, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<string>?> FindCreatedJobsAsync(NpgsqlConnection connection, IReadOnlyList<NewJob> jobs, DateTimeOffset now, CancellationToken cancellationToken, bool async = true)
     {
         await using var command = new NpgsqlCommand(Queries.FindCreatedJobs, connection);
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now.ToUniversalTime()));
         command.Parameters.Add(new NpgsqlParameter<int>("limit", jobs.Count + 1));
         var ids = new List<string>(jobs.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await using var reader = async ? await command.ExecuteReaderAsync(cancellationToken) : command.ExecuteReader();
+        while (async ? await reader.ReadAsync(cancellationToken) : reader.Read())
         {
             if (ids.Count == jobs.Count)
             {
@@ -777,7 +828,8 @@ public sealed class PostgreSqlJobStorage : IJobStorage
         DateTimeOffset? lastExecution,
         CancellationToken cancellationToken,
         DateTimeOffset? createdAt = null,
-        ISet<string>? announceLater = null)
+        ISet<string>? announceLater = null,
+        bool async = true)
     {
         var ids = new List<string>(jobs.Count);
         for (var start = 0; start < jobs.Count; start += CreateChunkSize)
@@ -839,9 +891,10 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             p.Add(new NpgsqlParameter<DateTimeOffset>("last_execution", (lastExecution ?? now).ToUniversalTime()));
             AddBucketParameters(p, now);
             var missingParents = new List<string>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            var reader = async ? await command.ExecuteReaderAsync(cancellationToken) : command.ExecuteReader();
+            try
             {
-                while (await reader.ReadAsync(cancellationToken))
+                while (async ? await reader.ReadAsync(cancellationToken) : reader.Read())
                 {
                     if (!reader.IsDBNull(1))
                     {
@@ -855,6 +908,17 @@ public sealed class PostgreSqlJobStorage : IJobStorage
                             announceLater.Add(reader.GetString(2));
                         }
                     }
+                }
+            }
+            finally
+            {
+                if (async)
+                {
+                    await reader.DisposeAsync();
+                }
+                else
+                {
+                    reader.Dispose();
                 }
             }
 
@@ -872,11 +936,17 @@ public sealed class PostgreSqlJobStorage : IJobStorage
     internal Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
         RunAsync((connection, _, token) => operation(connection, token), cancellationToken);
 
+    /// <inheritdoc cref="RunAsync{T}(bool, Func{NpgsqlConnection, bool, CancellationToken, Task{T}}, CancellationToken)"/>
+    internal Task<T> RunAsync<T>(Func<NpgsqlConnection, bool, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(async: true, operation, cancellationToken);
+
     /// <summary>
     /// As <see cref="RunAsync{T}(Func{NpgsqlConnection, CancellationToken, Task{T}}, CancellationToken)"/>, telling the
     /// operation whether it is a retry: an earlier attempt may have committed although its answer was lost.
     /// </summary>
-    internal async Task<T> RunAsync<T>(Func<NpgsqlConnection, bool, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <param name="async">False: the connection is opened and closed with blocking I/O (the operation must block too), so the
+    /// returned task has completed already unless the schema is still being created or a retry waits.</param>
+    internal async Task<T> RunAsync<T>(bool async, Func<NpgsqlConnection, bool, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
         var attempts = 0;
@@ -884,8 +954,22 @@ public sealed class PostgreSqlJobStorage : IJobStorage
             async token =>
             {
                 var isRetry = attempts++ > 0;
-                await using var connection = await DataSource.OpenConnectionAsync(token);
-                return await operation(connection, isRetry, token);
+                var connection = async ? await DataSource.OpenConnectionAsync(token) : DataSource.OpenConnection();
+                try
+                {
+                    return await operation(connection, isRetry, token);
+                }
+                finally
+                {
+                    if (async)
+                    {
+                        await connection.DisposeAsync();
+                    }
+                    else
+                    {
+                        connection.Dispose();
+                    }
+                }
             },
             cancellationToken);
     }

@@ -44,6 +44,23 @@ public sealed class BackgroundJobClient : IBackgroundJobClient
         return id;
     }
 
+    /// <summary>
+    /// <see cref="CreateAsync"/> for the synchronous client calls: on the calling thread, with blocking I/O when the
+    /// storage offers it (client filters that complete synchronously, as most do, add no thread hop either).
+    /// </summary>
+    internal string Create(Job job, IState state)
+    {
+        if (Storage is not ISynchronousJobCreation synchronous)
+        {
+            return CreateAsync(job, state).GetAwaiter().GetResult();
+        }
+
+        var newJob = PrepareAsync(job, state).GetAwaiter().GetResult();
+        var id = synchronous.CreateJobs([newJob.Job])[0];
+        CompleteAsync(newJob, id).GetAwaiter().GetResult();
+        return id;
+    }
+
     public async Task<IReadOnlyList<string>> CreateManyAsync(IReadOnlyList<(Job Job, IState State)> jobs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobs);

@@ -14,28 +14,28 @@ public static class BackgroundJobClientExtensions
     // Enqueue ---------------------------------------------------------------------------------
 
     public static string Enqueue<T>(this IBackgroundJobClient client, Expression<Action<T>> methodCall) =>
-        Wait(client.EnqueueAsync(null, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, typeof(T), null), new EnqueuedState(null));
 
     public static string Enqueue<T>(this IBackgroundJobClient client, Expression<Func<T, Task>> methodCall) =>
-        Wait(client.EnqueueAsync(null, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, typeof(T), null), new EnqueuedState(null));
 
     public static string Enqueue<T>(this IBackgroundJobClient client, string queue, Expression<Action<T>> methodCall) =>
-        Wait(client.EnqueueAsync(queue, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, typeof(T), queue), new EnqueuedState(queue));
 
     public static string Enqueue<T>(this IBackgroundJobClient client, string queue, Expression<Func<T, Task>> methodCall) =>
-        Wait(client.EnqueueAsync(queue, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, typeof(T), queue), new EnqueuedState(queue));
 
     public static string Enqueue(this IBackgroundJobClient client, Expression<Action> methodCall) =>
-        Wait(client.EnqueueAsync(null, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, null, null), new EnqueuedState(null));
 
     public static string Enqueue(this IBackgroundJobClient client, Expression<Func<Task>> methodCall) =>
-        Wait(client.EnqueueAsync(null, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, null, null), new EnqueuedState(null));
 
     public static string Enqueue(this IBackgroundJobClient client, string queue, Expression<Action> methodCall) =>
-        Wait(client.EnqueueAsync(queue, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, null, queue), new EnqueuedState(queue));
 
     public static string Enqueue(this IBackgroundJobClient client, string queue, Expression<Func<Task>> methodCall) =>
-        Wait(client.EnqueueAsync(queue, methodCall, CancellationToken.None));
+        Create(client, Parse(methodCall, null, queue), new EnqueuedState(queue));
 
     public static Task<string> EnqueueAsync<T>(this IBackgroundJobClient client, Expression<Action<T>> methodCall, CancellationToken cancellationToken = default) =>
         client.EnqueueAsync(null, methodCall, cancellationToken);
@@ -186,6 +186,13 @@ public static class BackgroundJobClientExtensions
     }
 
     private static DateTimeOffset After(TimeSpan delay) => TimeProvider.System.GetUtcNow().Add(delay);
+
+    /// <summary>A synchronous creation: on the calling thread when the client and its storage can, else blocking on the asynchronous one.</summary>
+    private static string Create(IBackgroundJobClient client, Job job, IState state)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return client is BackgroundJobClient own ? own.Create(job, state) : Wait(client.CreateAsync(job, state));
+    }
 
     private static TResult Wait<TResult>(Task<TResult> task) => task.GetAwaiter().GetResult();
 }

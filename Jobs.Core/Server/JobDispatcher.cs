@@ -158,10 +158,12 @@ internal sealed class JobDispatcher : IDisposable
 
                 try
                 {
-                    // Listen before fetching: a job announced while the fetch runs then wakes the wait
-                    // below at once instead of being found only at the next poll.
+                    // The fetch is sent first, so the wait's look for Enqueued jobs does not delay it. The wait is
+                    // registered while the fetch runs: a job committed meanwhile is announced to it, or found by its
+                    // look, so it wakes the wait below at once instead of being found only at the next poll.
+                    var fetching = _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
                     wake ??= _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
-                    var jobs = await _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
+                    var jobs = await fetching;
                     Interlocked.Add(ref _free, -jobs.Count);
                     var claimedAt = _time.GetTimestamp();
                     foreach (var job in jobs)
