@@ -78,6 +78,9 @@ internal static class DashboardPages
         // The deepest page the dashboard serves: it refuses to skip more than 100,000 rows.
         pages.Add(("succeeded, page 5,001 (skip 100,000)", "/jobs/succeeded?page=5001"));
         pages.Add(("failed, page 2,000 (skip 39,980)", "/jobs/failed?page=2000"));
+        pages.Add(("failed, filtered by method", "/jobs/failed?method=BenchJobs.Work"));
+        pages.Add(("failed, filtered by exception, page 2", "/jobs/failed?exception=InvalidOperation&page=2"));
+        pages.Add(("failed, filter matching none", "/jobs/failed?method=NoSuchMethod"));
         pages.Add(("job detail (succeeded)", "/jobs/job/" + data.SucceededJobId));
         pages.Add(("job detail (failed)", "/jobs/job/" + data.FailedJobId));
         pages.Add(("recurring", "/jobs/recurring"));
