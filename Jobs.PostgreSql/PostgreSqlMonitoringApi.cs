@@ -96,8 +96,14 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             return Task.FromResult<IReadOnlyList<JobSummary>>([]);
         }
 
+        if (filter.IsEmpty)
+        {
+            // The plain Failed list: its deep pages skip over the index alone.
+            return GetJobsAsync(FailedState.StateName, skip, take, cancellationToken);
+        }
+
         return QuerySummariesAsync(
-            _queries.FailedJobs,
+            _queries.FailedJobs(filter),
             p =>
             {
                 AddFailedFilter(p, filter);
@@ -118,7 +124,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         return await _storage.RunAsync(
             async (connection, token) =>
             {
-                await using var command = new NpgsqlCommand(_queries.CountFailedJobs, connection);
+                await using var command = new NpgsqlCommand(_queries.CountFailedJobs(filter), connection);
                 AddFailedFilter(command.Parameters, filter);
                 return (long)(await command.ExecuteScalarAsync(token))!;
             },
@@ -144,7 +150,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         }
 
         return QuerySummariesAsync(
-            _queries.FailedJobsAfter,
+            _queries.FailedJobsAfter(filter),
             p =>
             {
                 AddFailedFilter(p, filter);
@@ -494,13 +500,22 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 
     private static void AddFailedFilter(NpgsqlParameterCollection parameters, FailedJobFilter filter)
     {
-        parameters.Add(NullableText("method", filter.Method is null ? null : ContainsPattern(filter.Method)));
-        parameters.Add(NullableText("exception", filter.ExceptionType is null ? null : ContainsPattern(filter.ExceptionType)));
-        parameters.Add(NullableText("queue", filter.Queue));
-    }
+        // Only the parts the filter has: the statement names no others (PostgreSqlMonitoringQueries.FailedMatch).
+        if (filter.Method is not null)
+        {
+            parameters.Add(new NpgsqlParameter<string>("method", ContainsPattern(filter.Method)));
+        }
 
-    private static NpgsqlParameter NullableText(string name, string? value) =>
-        new(name, NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+        if (filter.ExceptionType is not null)
+        {
+            parameters.Add(new NpgsqlParameter<string>("exception", ContainsPattern(filter.ExceptionType)));
+        }
+
+        if (filter.Queue is not null)
+        {
+            parameters.Add(new NpgsqlParameter<string>("queue", filter.Queue));
+        }
+    }
 
     private static void AddPage(NpgsqlParameterCollection parameters, int skip, int take)
     {

@@ -1,3 +1,6 @@
+using System.Text;
+using Jobs.Storage;
+
 namespace Jobs.PostgreSql;
 
 /// <summary>
@@ -14,10 +17,13 @@ internal sealed class PostgreSqlMonitoringQueries
     /// <summary>How many columns <see cref="SummaryColumns"/> has.</summary>
     public const int SummaryColumnCount = 11;
 
+    private readonly string _schema;
+
     /// <param name="recurringColumns">The storage's <see cref="PostgreSqlQueries.RecurringColumns"/>, so both sides read recurring jobs alike.</param>
     public PostgreSqlMonitoringQueries(string schema, string recurringColumns)
     {
         var s = schema;
+        _schema = schema;
 
         // Distinct queues that hold enqueued jobs, one index descent per queue (a loose index scan over
         // job_enqueued_ix), plus the queues servers listen to. Needs WITH RECURSIVE on the statement.
@@ -63,34 +69,6 @@ internal sealed class PostgreSqlMonitoringQueries
             JOIN {s}.job j ON j.id = p.id
             ORDER BY j.state_changed_at DESC, j.id DESC
             """;
-
-        // Failed jobs narrowed by the dashboard's filter. job_state_changed_ix reads the failed jobs alone, newest first;
-        // the filter is checked on those rows (a null part matches everything). The display name is built as
-        // TypeNames.ShortName does: the type's name without namespace, assembly or generic arguments.
-        var failedMatch = $"""
-            j.state = 'Failed'
-              AND (@method::text IS NULL
-                   OR regexp_replace(split_part(split_part(j.type, ',', 1), '[', 1), '^.*[.+]', '') || '.' || j.method ILIKE @method)
-              AND (@exception::text IS NULL OR j.state_data->>'ExceptionType' ILIKE @exception)
-              AND (@queue::text IS NULL OR j.queue = @queue)
-            """;
-
-        FailedJobs = $"""
-            SELECT {SummaryColumns} FROM {s}.job j
-            WHERE {failedMatch}
-            ORDER BY j.state_changed_at DESC, j.id DESC
-            OFFSET @skip LIMIT @take
-            """;
-
-        FailedJobsAfter = $"""
-            SELECT {SummaryColumns} FROM {s}.job j
-            WHERE {failedMatch}
-              AND (j.state_changed_at, j.id) < (@after_at, @after_id)
-            ORDER BY j.state_changed_at DESC, j.id DESC
-            LIMIT @take
-            """;
-
-        CountFailedJobs = $"SELECT count(*) FROM {s}.job j WHERE {failedMatch}";
 
         Retries = $"""
             SELECT {SummaryColumns}
@@ -201,11 +179,49 @@ internal sealed class PostgreSqlMonitoringQueries
 
     public string JobsInState { get; }
 
-    public string FailedJobs { get; }
+    /// <summary>A page of the failed jobs matching <paramref name="filter"/> (@skip, @take), newest first.</summary>
+    public string FailedJobs(FailedJobFilter filter) => $"""
+        SELECT {SummaryColumns}
+        FROM (SELECT j.id FROM {_schema}.job j WHERE {FailedMatch(filter)}
+              ORDER BY j.state_changed_at DESC, j.id DESC OFFSET @skip LIMIT @take) p
+        JOIN {_schema}.job j ON j.id = p.id
+        ORDER BY j.state_changed_at DESC, j.id DESC
+        """;
 
-    public string FailedJobsAfter { get; }
+    /// <summary>The next @take failed jobs matching <paramref name="filter"/> after (@after_at, @after_id), newest first.</summary>
+    public string FailedJobsAfter(FailedJobFilter filter) => $"""
+        SELECT {SummaryColumns} FROM {_schema}.job j
+        WHERE {FailedMatch(filter)}
+          AND (j.state_changed_at, j.id) < (@after_at, @after_id)
+        ORDER BY j.state_changed_at DESC, j.id DESC
+        LIMIT @take
+        """;
 
-    public string CountFailedJobs { get; }
+    public string CountFailedJobs(FailedJobFilter filter) => $"SELECT count(*) FROM {_schema}.job j WHERE {FailedMatch(filter)}";
+
+    // job_state_changed_ix reads the failed jobs alone, newest first; only the filter's given parts are checked on
+    // those rows (no "@p IS NULL OR …", which would keep a generic plan from seeing what is asked). The display name
+    // is built as TypeNames.ShortName does: the type's name without namespace, assembly or generic arguments.
+    private static string FailedMatch(FailedJobFilter filter)
+    {
+        var match = new StringBuilder("j.state = 'Failed'");
+        if (filter.Method is not null)
+        {
+            match.Append(" AND regexp_replace(split_part(split_part(j.type, ',', 1), '[', 1), '^.*[.+]', '') || '.' || j.method ILIKE @method");
+        }
+
+        if (filter.ExceptionType is not null)
+        {
+            match.Append(" AND j.state_data->>'ExceptionType' ILIKE @exception");
+        }
+
+        if (filter.Queue is not null)
+        {
+            match.Append(" AND j.queue = @queue");
+        }
+
+        return match.ToString();
+    }
 
     public string Retries { get; }
 
