@@ -23,7 +23,6 @@
 #     [runuser -u $JOBS_TEST_PG_OSUSER --] $JOBS_TEST_PG_BIN/pg_ctl restart -D $JOBS_TEST_PG_DATA -m fast -w -l $JOBS_TEST_PG_LOG
 #     (runuser only when the tests run as root; all server settings live in the data directory.)
 #   JOBS_TEST_RESULTS      the results directory (the browser test keeps its screenshots in screenshots/ there)
-#   JOBS_TEST_REQUIRE_BROWSER=1  Node.js, Chromium and playwright-core are installed, so the browser test must run
 set -Eeuo pipefail
 
 # Debian packages the tests need, one per line: "package [probe]". A package is installed only when it
@@ -253,7 +252,7 @@ trap 'exit 143' TERM
 
 install_missing_packages
 install_browser_driver
-export JOBS_TEST_REQUIRE_BROWSER=1 JOBS_TEST_RESULTS=$RESULTS_DIR
+export JOBS_TEST_RESULTS=$RESULTS_DIR
 start_cluster
 
 mkdir -p "$RESULTS_DIR"
