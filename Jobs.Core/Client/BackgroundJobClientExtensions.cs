@@ -79,28 +79,28 @@ public static class BackgroundJobClientExtensions
     // Schedule ----------------------------------------------------------------------------------
 
     public static string Schedule<T>(this IBackgroundJobClient client, Expression<Action<T>> methodCall, TimeSpan delay) =>
-        Wait(client.ScheduleAsync(methodCall, delay));
+        Create(client, Parse(methodCall, typeof(T), null), new ScheduledState(After(delay)));
 
     public static string Schedule<T>(this IBackgroundJobClient client, Expression<Func<T, Task>> methodCall, TimeSpan delay) =>
-        Wait(client.ScheduleAsync(methodCall, delay));
+        Create(client, Parse(methodCall, typeof(T), null), new ScheduledState(After(delay)));
 
     public static string Schedule<T>(this IBackgroundJobClient client, Expression<Action<T>> methodCall, DateTimeOffset enqueueAt) =>
-        Wait(client.ScheduleAsync(methodCall, enqueueAt));
+        Create(client, Parse(methodCall, typeof(T), null), new ScheduledState(enqueueAt));
 
     public static string Schedule<T>(this IBackgroundJobClient client, Expression<Func<T, Task>> methodCall, DateTimeOffset enqueueAt) =>
-        Wait(client.ScheduleAsync(methodCall, enqueueAt));
+        Create(client, Parse(methodCall, typeof(T), null), new ScheduledState(enqueueAt));
 
     public static string Schedule(this IBackgroundJobClient client, Expression<Action> methodCall, TimeSpan delay) =>
-        Wait(client.ScheduleAsync(methodCall, delay));
+        Create(client, Parse(methodCall, null, null), new ScheduledState(After(delay)));
 
     public static string Schedule(this IBackgroundJobClient client, Expression<Func<Task>> methodCall, TimeSpan delay) =>
-        Wait(client.ScheduleAsync(methodCall, delay));
+        Create(client, Parse(methodCall, null, null), new ScheduledState(After(delay)));
 
     public static string Schedule(this IBackgroundJobClient client, Expression<Action> methodCall, DateTimeOffset enqueueAt) =>
-        Wait(client.ScheduleAsync(methodCall, enqueueAt));
+        Create(client, Parse(methodCall, null, null), new ScheduledState(enqueueAt));
 
     public static string Schedule(this IBackgroundJobClient client, Expression<Func<Task>> methodCall, DateTimeOffset enqueueAt) =>
-        Wait(client.ScheduleAsync(methodCall, enqueueAt));
+        Create(client, Parse(methodCall, null, null), new ScheduledState(enqueueAt));
 
     public static Task<string> ScheduleAsync<T>(this IBackgroundJobClient client, Expression<Action<T>> methodCall, TimeSpan delay, CancellationToken cancellationToken = default) =>
         client.ScheduleAsync(methodCall, After(delay), cancellationToken);
@@ -129,16 +129,16 @@ public static class BackgroundJobClientExtensions
     // Continuations -----------------------------------------------------------------------------
 
     public static string ContinueJobWith<T>(this IBackgroundJobClient client, string parentId, Expression<Action<T>> methodCall, JobContinuationOptions options = JobContinuationOptions.OnlyOnSucceededState) =>
-        Wait(client.ContinueJobWithAsync(parentId, methodCall, options));
+        Create(client, Parse(methodCall, typeof(T), null), new AwaitingState(parentId, options));
 
     public static string ContinueJobWith<T>(this IBackgroundJobClient client, string parentId, Expression<Func<T, Task>> methodCall, JobContinuationOptions options = JobContinuationOptions.OnlyOnSucceededState) =>
-        Wait(client.ContinueJobWithAsync(parentId, methodCall, options));
+        Create(client, Parse(methodCall, typeof(T), null), new AwaitingState(parentId, options));
 
     public static string ContinueJobWith(this IBackgroundJobClient client, string parentId, Expression<Action> methodCall, JobContinuationOptions options = JobContinuationOptions.OnlyOnSucceededState) =>
-        Wait(client.ContinueJobWithAsync(parentId, methodCall, options));
+        Create(client, Parse(methodCall, null, null), new AwaitingState(parentId, options));
 
     public static string ContinueJobWith(this IBackgroundJobClient client, string parentId, Expression<Func<Task>> methodCall, JobContinuationOptions options = JobContinuationOptions.OnlyOnSucceededState) =>
-        Wait(client.ContinueJobWithAsync(parentId, methodCall, options));
+        Create(client, Parse(methodCall, null, null), new AwaitingState(parentId, options));
 
     public static Task<string> ContinueJobWithAsync<T>(this IBackgroundJobClient client, string parentId, Expression<Action<T>> methodCall, JobContinuationOptions options = JobContinuationOptions.OnlyOnSucceededState, CancellationToken cancellationToken = default) =>
         client.CreateAsync(Parse(methodCall, typeof(T), null), new AwaitingState(parentId, options), cancellationToken);
