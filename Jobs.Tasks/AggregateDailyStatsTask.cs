@@ -76,14 +76,18 @@ public sealed class AggregateDailyStatsTask
             result = new AggregateDailyStatsResult(
                 day, _options.TimeZone, from, to, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
+        catch (PostgresException ex) when (MissingTableOrColumn.Explain(
+            ex,
+            "aggregate daily statistics",
+            AggregateDailyStatsOptions.SectionName,
+            (nameof(_options.TableName), _options.TableName),
+            (nameof(_options.UsersTableName), _options.UsersTableName),
+            (nameof(_options.SessionsTableName), _options.SessionsTableName),
+            (nameof(_options.AuditLogsTableName), _options.AuditLogsTableName),
+            (nameof(_options.ErrorLogsTableName), _options.ErrorLogsTableName),
+            (nameof(_options.CreatedAtColumn), _options.CreatedAtColumn)) is { } explained)
         {
-            throw new InvalidOperationException(
-                $"Cannot aggregate daily statistics: {ex.MessageText}. Check '{AggregateDailyStatsOptions.SectionName}:TableName' ('{_options.TableName}'), " +
-                $"':UsersTableName' ('{_options.UsersTableName}'), ':SessionsTableName' ('{_options.SessionsTableName}'), " +
-                $"':AuditLogsTableName' ('{_options.AuditLogsTableName}'), ':ErrorLogsTableName' ('{_options.ErrorLogsTableName}') and " +
-                $"':CreatedAtColumn' ('{_options.CreatedAtColumn}'), or create the tables with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
+            throw explained;
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidColumnReference)
         {

@@ -53,41 +53,30 @@ public sealed class ArchiveAuditLogsTask
         var columns = await FindColumnsToMoveAsync(connection, table, archive, cancellationToken);
         var columnList = string.Join(", ", columns.Select(SqlIdentifier.QuoteCatalogName));
 
-        // Delete and insert are one statement, so they commit or fail together. The rows stay locked by it between
-        // choosing and deleting them; OVERRIDING SYSTEM VALUE keeps the original ids if the archive's id is an identity.
+        // Delete and insert are one statement, so they commit or fail together. OVERRIDING SYSTEM VALUE keeps the original
+        // ids if the archive's id is an identity.
         var sql = $"""
             WITH moved AS (
                 DELETE FROM {table}
-                WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM {table}
-                    WHERE {SqlIdentifier.Quote(_options.CreatedAtColumn)} < @created_before
-                    LIMIT @batch_size
-                    FOR UPDATE SKIP LOCKED))
+                {BatchedCommand.WhereInNextBatch(table, $"{SqlIdentifier.Quote(_options.CreatedAtColumn)} < @created_before")}
                 RETURNING {columnList})
             INSERT INTO {archive} ({columnList}) OVERRIDING SYSTEM VALUE
             SELECT {columnList} FROM moved
             """;
 
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("created_before", createdBefore);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-
-        (long Rows, int Batches) done;
-        try
-        {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.AuditBatchArchived(_logger, rows, _options.TableName, _options.ArchiveTableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation)
-        {
-            throw new InvalidOperationException(
-                $"Cannot archive audit logs: {ex.MessageText} ({ex.Detail}). A row of '{_options.TableName}' is already in " +
-                $"'{_options.ArchiveTableName}'; the batch was rolled back, so it is still in '{_options.TableName}'. Remove one of the two copies.",
-                ex);
-        }
+        var done = await BatchedCommand.RunAsync(
+            connection,
+            sql,
+            _options.BatchSize,
+            parameters => parameters.AddWithValue("created_before", createdBefore),
+            (rows, total) => Log.AuditBatchArchived(_logger, rows, _options.TableName, _options.ArchiveTableName, total),
+            ex => ex.SqlState is PostgresErrorCodes.UniqueViolation
+                ? new InvalidOperationException(
+                    $"Cannot archive audit logs: {ex.MessageText} ({ex.Detail}). A row of '{_options.TableName}' is already in " +
+                    $"'{_options.ArchiveTableName}'; the batch was rolled back, so it is still in '{_options.TableName}'. Remove one of the two copies.",
+                    ex)
+                : null,
+            cancellationToken);
 
         Log.AuditLogsArchived(_logger, done.Rows, _options.TableName, _options.ArchiveTableName, createdBefore);
         return new ArchiveAuditLogsResult(done.Rows, done.Batches, createdBefore);

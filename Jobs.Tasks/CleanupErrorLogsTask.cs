@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Jobs.Tasks;
 
@@ -35,43 +34,17 @@ public sealed class CleanupErrorLogsTask
     public async Task<CleanupErrorLogsResult> RunAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
-        var table = SqlIdentifier.Quote(_options.TableName);
-        var column = SqlIdentifier.Quote(_options.CreatedAtColumn);
         var loggedBefore = _timeProvider.GetUtcNow().AddDays(-_options.RetentionDays);
-
-        // ctid addresses the rows without knowing the table's key; they stay locked by this statement between
-        // choosing and deleting them, so their ctid cannot change underneath it.
-        var sql = $"""
-            DELETE FROM {table}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {table}
-                WHERE {column} < @logged_before
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED))
-            """;
-
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("logged_before", loggedBefore);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-
-        (long Rows, int Batches) done;
-        try
-        {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.ErrorLogBatchDeleted(_logger, rows, _options.TableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
-        {
-            throw new InvalidOperationException(
-                $"Cannot clean up error logs: {ex.MessageText}. Check '{CleanupErrorLogsOptions.SectionName}:TableName' " +
-                $"('{_options.TableName}') and ':CreatedAtColumn' ('{_options.CreatedAtColumn}'), or create the table with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
-        }
+        var deletion = new OlderRowsDeletion(_options.ConnectionString!, _options.TableName, _options.CreatedAtColumn, loggedBefore, _options.BatchSize);
+        var done = await deletion.RunAsync(
+            (rows, total) => Log.ErrorLogBatchDeleted(_logger, rows, _options.TableName, total),
+            ex => MissingTableOrColumn.Explain(
+                ex,
+                "clean up error logs",
+                CleanupErrorLogsOptions.SectionName,
+                (nameof(_options.TableName), _options.TableName),
+                (nameof(_options.CreatedAtColumn), _options.CreatedAtColumn)),
+            cancellationToken);
 
         Log.ErrorLogsDeleted(_logger, done.Rows, _options.TableName, loggedBefore);
         return new CleanupErrorLogsResult(done.Rows, done.Batches, loggedBefore);

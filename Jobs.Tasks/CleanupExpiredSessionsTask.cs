@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Jobs.Tasks;
 
@@ -15,9 +14,6 @@ public sealed class CleanupExpiredSessionsTask
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "cleanup-expired-sessions";
-
-    private const string UndefinedTable = "42P01";
-    private const string UndefinedColumn = "42703";
 
     private readonly CleanupExpiredSessionsOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -42,61 +38,19 @@ public sealed class CleanupExpiredSessionsTask
     public async Task<CleanupExpiredSessionsResult> RunAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
-        var table = SqlIdentifier.Quote(_options.TableName);
-        var column = SqlIdentifier.Quote(_options.ExpiresAtColumn);
         var expiredBefore = _timeProvider.GetUtcNow();
+        var deletion = new OlderRowsDeletion(_options.ConnectionString!, _options.TableName, _options.ExpiresAtColumn, expiredBefore, _options.BatchSize);
+        var done = await deletion.RunAsync(
+            (rows, total) => Log.BatchDeleted(_logger, rows, _options.TableName, total),
+            ex => MissingTableOrColumn.Explain(
+                ex,
+                "clean up sessions",
+                CleanupExpiredSessionsOptions.SectionName,
+                (nameof(_options.TableName), _options.TableName),
+                (nameof(_options.ExpiresAtColumn), _options.ExpiresAtColumn)),
+            cancellationToken);
 
-        // ctid addresses the rows without knowing the table's key; the rows stay locked by this statement
-        // between choosing and deleting them, so their ctid cannot change underneath it.
-        var sql = $"""
-            DELETE FROM {table}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {table}
-                WHERE {column} < @expired_before
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED))
-            """;
-
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("expired_before", expiredBefore);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-
-        long total = 0;
-        var batches = 0;
-        try
-        {
-            await command.PrepareAsync(cancellationToken);
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
-                if (deleted == 0)
-                {
-                    break;
-                }
-
-                total += deleted;
-                batches++;
-                Log.BatchDeleted(_logger, deleted, _options.TableName, total);
-
-                // A short batch means nothing expired is left, or a concurrent run holds the rest and deletes it.
-                if (deleted < _options.BatchSize)
-                {
-                    break;
-                }
-            }
-        }
-        catch (PostgresException ex) when (ex.SqlState is UndefinedTable or UndefinedColumn)
-        {
-            throw new InvalidOperationException(
-                $"Cannot clean up sessions: {ex.MessageText}. Check '{CleanupExpiredSessionsOptions.SectionName}:TableName' " +
-                $"('{_options.TableName}') and ':ExpiresAtColumn' ('{_options.ExpiresAtColumn}'), or create the table with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
-        }
-
-        Log.Finished(_logger, total, _options.TableName, expiredBefore);
-        return new CleanupExpiredSessionsResult(total, batches, expiredBefore);
+        Log.Finished(_logger, done.Rows, _options.TableName, expiredBefore);
+        return new CleanupExpiredSessionsResult(done.Rows, done.Batches, expiredBefore);
     }
 }

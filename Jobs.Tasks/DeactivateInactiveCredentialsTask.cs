@@ -49,45 +49,37 @@ public sealed class DeactivateInactiveCredentialsTask
         var now = _timeProvider.GetUtcNow();
         var unusedSince = now.AddMonths(-_options.InactiveMonths);
 
-        // The WHERE clause matches the partial expression index of app-schema.sql. The rows stay locked by this
-        // statement between choosing and updating them; once updated they are inactive and no batch takes them again.
+        // The condition matches the partial expression index of app-schema.sql; once updated, rows are inactive and no batch takes them again.
         var sql = $"""
             UPDATE {table} SET {active} = false{stampDeactivation}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {table}
-                WHERE {active} AND COALESCE({lastUsedAt}, {createdAt}) < @unused_since
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED))
+            {BatchedCommand.WhereInNextBatch(table, $"{active} AND COALESCE({lastUsedAt}, {createdAt}) < @unused_since")}
             """;
 
         await using var connection = new NpgsqlConnection(_options.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("unused_since", unusedSince);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-        if (stampDeactivation.Length > 0)
-        {
-            command.Parameters.AddWithValue("now", now);
-        }
-
-        (long Rows, int Batches) done;
-        try
-        {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.CredentialBatchDeactivated(_logger, rows, _options.TableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
-        {
-            throw new InvalidOperationException(
-                $"Cannot deactivate inactive credentials: {ex.MessageText}. Check '{DeactivateInactiveCredentialsOptions.SectionName}:TableName' " +
-                $"('{_options.TableName}'), ':ActiveColumn' ('{_options.ActiveColumn}'), ':LastUsedAtColumn' ('{_options.LastUsedAtColumn}'), " +
-                $"':CreatedAtColumn' ('{_options.CreatedAtColumn}') and ':DeactivatedAtColumn' ('{_options.DeactivatedAtColumn}'), " +
-                "or create the table with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
-        }
+        var done = await BatchedCommand.RunAsync(
+            connection,
+            sql,
+            _options.BatchSize,
+            parameters =>
+            {
+                parameters.AddWithValue("unused_since", unusedSince);
+                if (stampDeactivation.Length > 0)
+                {
+                    parameters.AddWithValue("now", now);
+                }
+            },
+            (rows, total) => Log.CredentialBatchDeactivated(_logger, rows, _options.TableName, total),
+            ex => MissingTableOrColumn.Explain(
+                ex,
+                "deactivate inactive credentials",
+                DeactivateInactiveCredentialsOptions.SectionName,
+                (nameof(_options.TableName), _options.TableName),
+                (nameof(_options.ActiveColumn), _options.ActiveColumn),
+                (nameof(_options.LastUsedAtColumn), _options.LastUsedAtColumn),
+                (nameof(_options.CreatedAtColumn), _options.CreatedAtColumn),
+                (nameof(_options.DeactivatedAtColumn), _options.DeactivatedAtColumn)),
+            cancellationToken);
 
         Log.CredentialsDeactivated(_logger, done.Rows, _options.TableName, unusedSince);
         return new DeactivateInactiveCredentialsResult(done.Rows, done.Batches, unusedSince);
