@@ -9,23 +9,14 @@ namespace Jobs.Tasks;
 /// own short statement. Safe to run twice at once: each batch locks the rows it takes with <c>SKIP LOCKED</c>.
 /// </summary>
 [RecurringTask(Id, "0 4 * * 0")]
-public sealed class CleanupErrorLogsTask
+public sealed class CleanupErrorLogsTask : ConfiguredTask<CleanupErrorLogsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "cleanup-error-logs";
 
-    private readonly CleanupErrorLogsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CleanupErrorLogsTask> _logger;
-
     public CleanupErrorLogsTask(IOptions<CleanupErrorLogsOptions> options, TimeProvider timeProvider, ILogger<CleanupErrorLogsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Deletes every error log row older than the retention; returns how many were deleted.</summary>
@@ -33,20 +24,20 @@ public sealed class CleanupErrorLogsTask
     /// <exception cref="InvalidOperationException">The table or column does not exist.</exception>
     public async Task<CleanupErrorLogsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var loggedBefore = _timeProvider.GetUtcNow().AddDays(-_options.RetentionDays);
-        var deletion = new OlderRowsDeletion(_options.ConnectionString!, _options.TableName, _options.CreatedAtColumn, loggedBefore, _options.BatchSize);
+        Options.Validate();
+        var loggedBefore = Clock.GetUtcNow().AddDays(-Options.RetentionDays);
+        var deletion = new OlderRowsDeletion(Options.ConnectionString!, Options.TableName, Options.CreatedAtColumn, loggedBefore, Options.BatchSize);
         var done = await deletion.RunAsync(
-            (rows, total) => Log.ErrorLogBatchDeleted(_logger, rows, _options.TableName, total),
+            (rows, total) => Log.ErrorLogBatchDeleted(Logger, rows, Options.TableName, total),
             ex => MissingTableOrColumn.Explain(
                 ex,
                 "clean up error logs",
                 CleanupErrorLogsOptions.SectionName,
-                (nameof(_options.TableName), _options.TableName),
-                (nameof(_options.CreatedAtColumn), _options.CreatedAtColumn)),
+                (nameof(Options.TableName), Options.TableName),
+                (nameof(Options.CreatedAtColumn), Options.CreatedAtColumn)),
             cancellationToken);
 
-        Log.ErrorLogsDeleted(_logger, done.Rows, _options.TableName, loggedBefore);
+        Log.ErrorLogsDeleted(Logger, done.Rows, Options.TableName, loggedBefore);
         return new CleanupErrorLogsResult(done.Rows, done.Batches, loggedBefore);
     }
 }

@@ -10,26 +10,17 @@ namespace Jobs.Tasks;
 /// with <c>SKIP LOCKED</c>, so concurrent runs split the work instead of waiting on or repeating each other.
 /// </summary>
 [RecurringTask(Id, "0 * * * *")]
-public sealed class CleanupExpiredSessionsTask
+public sealed class CleanupExpiredSessionsTask : ConfiguredTask<CleanupExpiredSessionsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "cleanup-expired-sessions";
-
-    private readonly CleanupExpiredSessionsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CleanupExpiredSessionsTask> _logger;
 
     public CleanupExpiredSessionsTask(
         IOptions<CleanupExpiredSessionsOptions> options,
         TimeProvider timeProvider,
         ILogger<CleanupExpiredSessionsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Deletes every session that expired before now; returns how many were deleted.</summary>
@@ -37,20 +28,20 @@ public sealed class CleanupExpiredSessionsTask
     /// <exception cref="InvalidOperationException">The table or column does not exist.</exception>
     public async Task<CleanupExpiredSessionsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var expiredBefore = _timeProvider.GetUtcNow();
-        var deletion = new OlderRowsDeletion(_options.ConnectionString!, _options.TableName, _options.ExpiresAtColumn, expiredBefore, _options.BatchSize);
+        Options.Validate();
+        var expiredBefore = Clock.GetUtcNow();
+        var deletion = new OlderRowsDeletion(Options.ConnectionString!, Options.TableName, Options.ExpiresAtColumn, expiredBefore, Options.BatchSize);
         var done = await deletion.RunAsync(
-            (rows, total) => Log.BatchDeleted(_logger, rows, _options.TableName, total),
+            (rows, total) => Log.BatchDeleted(Logger, rows, Options.TableName, total),
             ex => MissingTableOrColumn.Explain(
                 ex,
                 "clean up sessions",
                 CleanupExpiredSessionsOptions.SectionName,
-                (nameof(_options.TableName), _options.TableName),
-                (nameof(_options.ExpiresAtColumn), _options.ExpiresAtColumn)),
+                (nameof(Options.TableName), Options.TableName),
+                (nameof(Options.ExpiresAtColumn), Options.ExpiresAtColumn)),
             cancellationToken);
 
-        Log.Finished(_logger, done.Rows, _options.TableName, expiredBefore);
+        Log.Finished(Logger, done.Rows, Options.TableName, expiredBefore);
         return new CleanupExpiredSessionsResult(done.Rows, done.Batches, expiredBefore);
     }
 }

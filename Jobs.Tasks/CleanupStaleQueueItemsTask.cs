@@ -11,26 +11,17 @@ namespace Jobs.Tasks;
 /// as each batch locks the rows it takes with <c>SKIP LOCKED</c>.
 /// </summary>
 [RecurringTask(Id, "30 0 * * *")]
-public sealed class CleanupStaleQueueItemsTask
+public sealed class CleanupStaleQueueItemsTask : ConfiguredTask<CleanupStaleQueueItemsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "cleanup-stale-queue-items";
-
-    private readonly CleanupStaleQueueItemsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CleanupStaleQueueItemsTask> _logger;
 
     public CleanupStaleQueueItemsTask(
         IOptions<CleanupStaleQueueItemsOptions> options,
         TimeProvider timeProvider,
         ILogger<CleanupStaleQueueItemsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Deletes every item stuck in a waiting status since before the cut-off; returns how many.</summary>
@@ -38,22 +29,22 @@ public sealed class CleanupStaleQueueItemsTask
     /// <exception cref="InvalidOperationException">The table or a column does not exist.</exception>
     public async Task<CleanupStaleQueueItemsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var statuses = _options.Statuses.ToArray();
-        var unchangedSince = _timeProvider.GetUtcNow() - _options.StaleAfter;
+        Options.Validate();
+        var statuses = Options.Statuses.ToArray();
+        var unchangedSince = Clock.GetUtcNow() - Options.StaleAfter;
 
         // A worker holding an item (FOR UPDATE) keeps it out of the batch.
-        var deletion = new OlderRowsDeletion(_options.ConnectionString!, _options.TableName, _options.UpdatedAtColumn, unchangedSince, _options.BatchSize)
+        var deletion = new OlderRowsDeletion(Options.ConnectionString!, Options.TableName, Options.UpdatedAtColumn, unchangedSince, Options.BatchSize)
         {
-            AlsoWhere = $"{SqlIdentifier.Quote(_options.StatusColumn)} = ANY (@statuses)",
+            AlsoWhere = $"{SqlIdentifier.Quote(Options.StatusColumn)} = ANY (@statuses)",
             AddParameters = parameters => parameters.AddWithValue("statuses", statuses),
         };
         var done = await deletion.RunAsync(
-            (rows, total) => Log.QueueItemBatchDeleted(_logger, rows, _options.TableName, total),
+            (rows, total) => Log.QueueItemBatchDeleted(Logger, rows, Options.TableName, total),
             Explain,
             cancellationToken);
 
-        Log.StaleQueueItemsDeleted(_logger, done.Rows, _options.TableName, string.Join(", ", statuses), unchangedSince);
+        Log.StaleQueueItemsDeleted(Logger, done.Rows, Options.TableName, string.Join(", ", statuses), unchangedSince);
         return new CleanupStaleQueueItemsResult(done.Rows, done.Batches, unchangedSince, statuses);
     }
 
@@ -61,13 +52,13 @@ public sealed class CleanupStaleQueueItemsTask
         ex.SqlState is PostgresErrorCodes.UndefinedFunction
             ? new InvalidOperationException(
                 $"Cannot clean up stale queue items: {ex.MessageText}. '{CleanupStaleQueueItemsOptions.SectionName}:StatusColumn' " +
-                $"('{_options.StatusColumn}') must be a text or varchar column compared with the configured statuses.",
+                $"('{Options.StatusColumn}') must be a text or varchar column compared with the configured statuses.",
                 ex)
             : MissingTableOrColumn.Explain(
                 ex,
                 "clean up stale queue items",
                 CleanupStaleQueueItemsOptions.SectionName,
-                (nameof(_options.TableName), _options.TableName),
-                (nameof(_options.StatusColumn), _options.StatusColumn),
-                (nameof(_options.UpdatedAtColumn), _options.UpdatedAtColumn));
+                (nameof(Options.TableName), Options.TableName),
+                (nameof(Options.StatusColumn), Options.StatusColumn),
+                (nameof(Options.UpdatedAtColumn), Options.UpdatedAtColumn));
 }
