@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Jobs.Dashboard;
 
@@ -18,18 +16,7 @@ public static class JobsDashboardEndpointConventionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddEndpointFilter(async (context, next) =>
-        {
-            var http = context.HttpContext;
-            var options = http.RequestServices.GetService<IOptions<JobsDashboardOptions>>()?.Value ?? new JobsDashboardOptions();
-            var access = await DashboardAuthorizer.GetAccessAsync(http, options);
-            if (access is DashboardAccess.Unauthenticated or DashboardAccess.Forbidden)
-            {
-                await JobsDashboardEndpointRouteBuilderExtensions.RefuseAsync(http, new DashboardMount(PathString.Empty, options), access, json: true);
-                return EmptyHttpResult.Instance;
-            }
-
-            return await next(context);
-        });
+            await context.HttpContext.RefuseUnlessDashboardViewerAsync(json: true) ? EmptyHttpResult.Instance : await next(context));
         return builder;
     }
 }

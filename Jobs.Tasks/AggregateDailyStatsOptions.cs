@@ -6,13 +6,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="AggregateDailyStatsTask"/>, bound from <c>Tasks:aggregate-daily-stats</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class AggregateDailyStatsOptions : ITaskOptions
+public sealed class AggregateDailyStatsOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + AggregateDailyStatsTask.Id;
 
-    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public AggregateDailyStatsOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>
     /// The statistics table, optionally schema-qualified; quoted, so case matters. It needs the columns
@@ -43,30 +46,11 @@ public sealed class AggregateDailyStatsOptions : ITaskOptions
     public string TimeZone { get; set; } = RecurringTaskDefinition.DefaultTimeZoneId;
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static AggregateDailyStatsOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new AggregateDailyStatsOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static AggregateDailyStatsOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<AggregateDailyStatsOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        OptionChecks.ConnectionString(problems, SectionName, ConnectionString);
         OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
         OptionChecks.Table(problems, SectionName, nameof(UsersTableName), UsersTableName);
         OptionChecks.Table(problems, SectionName, nameof(SessionsTableName), SessionsTableName);
@@ -77,10 +61,5 @@ public sealed class AggregateDailyStatsOptions : ITaskOptions
         {
             problems.Add($"'{SectionName}:{nameof(TimeZone)}': time zone '{TimeZone}' is not known on this machine (use an IANA id such as 'Europe/Berlin').");
         }
-
-        return problems;
     }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate() => OptionChecks.ThrowIfAny(FindProblems());
 }

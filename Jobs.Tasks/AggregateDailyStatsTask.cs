@@ -11,23 +11,14 @@ namespace Jobs.Tasks;
 /// day, so a rerun (or two runs at once) leaves the same single row, with counts as of the latest run.
 /// </summary>
 [RecurringTask(Id, "0 1 * * *")]
-public sealed class AggregateDailyStatsTask
+public sealed class AggregateDailyStatsTask : ConfiguredTask<AggregateDailyStatsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "aggregate-daily-stats";
 
-    private readonly AggregateDailyStatsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<AggregateDailyStatsTask> _logger;
-
     public AggregateDailyStatsTask(IOptions<AggregateDailyStatsOptions> options, TimeProvider timeProvider, ILogger<AggregateDailyStatsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Writes yesterday's row of the statistics table and returns it.</summary>
@@ -35,24 +26,24 @@ public sealed class AggregateDailyStatsTask
     /// <exception cref="InvalidOperationException">A table or column does not exist, or the statistics table has no unique day.</exception>
     public async Task<AggregateDailyStatsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(_options.TimeZone);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_timeProvider.GetUtcNow(), zone).DateTime);
+        Options.Validate();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Options.TimeZone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), zone).DateTime);
         var day = today.AddDays(-1);
         var from = StartOfDay(day, zone);
         var to = StartOfDay(today, zone);
 
-        var created = SqlIdentifier.Quote(_options.CreatedAtColumn);
+        var created = SqlIdentifier.Quote(Options.CreatedAtColumn);
         string CountOf(string tableName) =>
             $"(SELECT count(*) FROM {SqlIdentifier.Quote(tableName)} WHERE {created} >= @from AND {created} < @to)";
 
         var sql = $"""
-            INSERT INTO {SqlIdentifier.Quote(_options.TableName)} AS s (day, new_users, sessions_created, audit_events, errors)
+            INSERT INTO {SqlIdentifier.Quote(Options.TableName)} AS s (day, new_users, sessions_created, audit_events, errors)
             VALUES (@day,
-                {CountOf(_options.UsersTableName)},
-                {CountOf(_options.SessionsTableName)},
-                {CountOf(_options.AuditLogsTableName)},
-                {CountOf(_options.ErrorLogsTableName)})
+                {CountOf(Options.UsersTableName)},
+                {CountOf(Options.SessionsTableName)},
+                {CountOf(Options.AuditLogsTableName)},
+                {CountOf(Options.ErrorLogsTableName)})
             ON CONFLICT (day) DO UPDATE SET
                 new_users = EXCLUDED.new_users,
                 sessions_created = EXCLUDED.sessions_created,
@@ -61,7 +52,7 @@ public sealed class AggregateDailyStatsTask
             RETURNING s.new_users, s.sessions_created, s.audit_events, s.errors
             """;
 
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await using var connection = new NpgsqlConnection(Options.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("day", day);
@@ -74,26 +65,30 @@ public sealed class AggregateDailyStatsTask
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             result = new AggregateDailyStatsResult(
-                day, _options.TimeZone, from, to, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                day, Options.TimeZone, from, to, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
+        catch (PostgresException ex) when (MissingTableOrColumn.Explain(
+            ex,
+            "aggregate daily statistics",
+            AggregateDailyStatsOptions.SectionName,
+            (nameof(Options.TableName), Options.TableName),
+            (nameof(Options.UsersTableName), Options.UsersTableName),
+            (nameof(Options.SessionsTableName), Options.SessionsTableName),
+            (nameof(Options.AuditLogsTableName), Options.AuditLogsTableName),
+            (nameof(Options.ErrorLogsTableName), Options.ErrorLogsTableName),
+            (nameof(Options.CreatedAtColumn), Options.CreatedAtColumn)) is { } explained)
         {
-            throw new InvalidOperationException(
-                $"Cannot aggregate daily statistics: {ex.MessageText}. Check '{AggregateDailyStatsOptions.SectionName}:TableName' ('{_options.TableName}'), " +
-                $"':UsersTableName' ('{_options.UsersTableName}'), ':SessionsTableName' ('{_options.SessionsTableName}'), " +
-                $"':AuditLogsTableName' ('{_options.AuditLogsTableName}'), ':ErrorLogsTableName' ('{_options.ErrorLogsTableName}') and " +
-                $"':CreatedAtColumn' ('{_options.CreatedAtColumn}'), or create the tables with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
+            throw explained;
         }
         catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidColumnReference)
         {
             throw new InvalidOperationException(
-                $"Cannot aggregate daily statistics: {ex.MessageText}. The 'day' column of '{_options.TableName}' must be its primary key " +
+                $"Cannot aggregate daily statistics: {ex.MessageText}. The 'day' column of '{Options.TableName}' must be its primary key " +
                 "or have a unique index, so a rerun replaces the day's row instead of adding another.",
                 ex);
         }
 
-        Log.DailyStatsAggregated(_logger, day, _options.TimeZone, result.NewUsers, result.SessionsCreated, result.AuditEvents, result.Errors);
+        Log.DailyStatsAggregated(Logger, day, Options.TimeZone, result.NewUsers, result.SessionsCreated, result.AuditEvents, result.Errors);
         return result;
     }
 

@@ -6,13 +6,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="ArchiveAuditLogsTask"/>, bound from <c>Tasks:archive-audit-logs</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class ArchiveAuditLogsOptions : ITaskOptions
+public sealed class ArchiveAuditLogsOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + ArchiveAuditLogsTask.Id;
 
-    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public ArchiveAuditLogsOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>The audit log table, optionally schema-qualified; quoted, so case matters. Default: <c>audit_logs</c>.</summary>
     public string TableName { get; set; } = "audit_logs";
@@ -33,30 +36,11 @@ public sealed class ArchiveAuditLogsOptions : ITaskOptions
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static ArchiveAuditLogsOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new ArchiveAuditLogsOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static ArchiveAuditLogsOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<ArchiveAuditLogsOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        OptionChecks.ConnectionString(problems, SectionName, ConnectionString);
         OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
         OptionChecks.Table(problems, SectionName, nameof(ArchiveTableName), ArchiveTableName);
         if (string.Equals(TableName, ArchiveTableName, StringComparison.Ordinal))
@@ -65,11 +49,7 @@ public sealed class ArchiveAuditLogsOptions : ITaskOptions
         }
 
         OptionChecks.Column(problems, SectionName, nameof(CreatedAtColumn), CreatedAtColumn);
-        OptionChecks.Range(problems, SectionName, nameof(RetentionDays), RetentionDays, 1, 36_500);
+        OptionChecks.RetentionDays(problems, SectionName, RetentionDays);
         OptionChecks.BatchSize(problems, SectionName, BatchSize);
-        return problems;
     }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate() => OptionChecks.ThrowIfAny(FindProblems());
 }

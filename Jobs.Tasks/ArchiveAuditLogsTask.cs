@@ -11,7 +11,7 @@ namespace Jobs.Tasks;
 /// batch locks the rows it takes with <c>SKIP LOCKED</c>, so concurrent runs split the work.
 /// </summary>
 [RecurringTask(Id, "0 2 * * *")]
-public sealed class ArchiveAuditLogsTask
+public sealed class ArchiveAuditLogsTask : ConfiguredTask<ArchiveAuditLogsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "archive-audit-logs";
@@ -22,18 +22,9 @@ public sealed class ArchiveAuditLogsTask
         ORDER BY attnum
         """;
 
-    private readonly ArchiveAuditLogsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<ArchiveAuditLogsTask> _logger;
-
     public ArchiveAuditLogsTask(IOptions<ArchiveAuditLogsOptions> options, TimeProvider timeProvider, ILogger<ArchiveAuditLogsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Archives every audit row older than the retention; returns how many were moved.</summary>
@@ -43,53 +34,42 @@ public sealed class ArchiveAuditLogsTask
     /// </exception>
     public async Task<ArchiveAuditLogsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var table = SqlIdentifier.Quote(_options.TableName);
-        var archive = SqlIdentifier.Quote(_options.ArchiveTableName);
-        var createdBefore = _timeProvider.GetUtcNow().AddDays(-_options.RetentionDays);
+        Options.Validate();
+        var table = SqlIdentifier.Quote(Options.TableName);
+        var archive = SqlIdentifier.Quote(Options.ArchiveTableName);
+        var createdBefore = Clock.GetUtcNow().AddDays(-Options.RetentionDays);
 
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await using var connection = new NpgsqlConnection(Options.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var columns = await FindColumnsToMoveAsync(connection, table, archive, cancellationToken);
         var columnList = string.Join(", ", columns.Select(SqlIdentifier.QuoteCatalogName));
 
-        // Delete and insert are one statement, so they commit or fail together. The rows stay locked by it between
-        // choosing and deleting them; OVERRIDING SYSTEM VALUE keeps the original ids if the archive's id is an identity.
+        // Delete and insert are one statement, so they commit or fail together. OVERRIDING SYSTEM VALUE keeps the original
+        // ids if the archive's id is an identity.
         var sql = $"""
             WITH moved AS (
                 DELETE FROM {table}
-                WHERE ctid = ANY (ARRAY(
-                    SELECT ctid FROM {table}
-                    WHERE {SqlIdentifier.Quote(_options.CreatedAtColumn)} < @created_before
-                    LIMIT @batch_size
-                    FOR UPDATE SKIP LOCKED))
+                {BatchedCommand.WhereInNextBatch(table, $"{SqlIdentifier.Quote(Options.CreatedAtColumn)} < @created_before")}
                 RETURNING {columnList})
             INSERT INTO {archive} ({columnList}) OVERRIDING SYSTEM VALUE
             SELECT {columnList} FROM moved
             """;
 
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("created_before", createdBefore);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
+        var done = await BatchedCommand.RunAsync(
+            connection,
+            sql,
+            Options.BatchSize,
+            parameters => parameters.AddWithValue("created_before", createdBefore),
+            (rows, total) => Log.AuditBatchArchived(Logger, rows, Options.TableName, Options.ArchiveTableName, total),
+            ex => ex.SqlState is PostgresErrorCodes.UniqueViolation
+                ? new InvalidOperationException(
+                    $"Cannot archive audit logs: {ex.MessageText} ({ex.Detail}). A row of '{Options.TableName}' is already in " +
+                    $"'{Options.ArchiveTableName}'; the batch was rolled back, so it is still in '{Options.TableName}'. Remove one of the two copies.",
+                    ex)
+                : null,
+            cancellationToken);
 
-        (long Rows, int Batches) done;
-        try
-        {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.AuditBatchArchived(_logger, rows, _options.TableName, _options.ArchiveTableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UniqueViolation)
-        {
-            throw new InvalidOperationException(
-                $"Cannot archive audit logs: {ex.MessageText} ({ex.Detail}). A row of '{_options.TableName}' is already in " +
-                $"'{_options.ArchiveTableName}'; the batch was rolled back, so it is still in '{_options.TableName}'. Remove one of the two copies.",
-                ex);
-        }
-
-        Log.AuditLogsArchived(_logger, done.Rows, _options.TableName, _options.ArchiveTableName, createdBefore);
+        Log.AuditLogsArchived(Logger, done.Rows, Options.TableName, Options.ArchiveTableName, createdBefore);
         return new ArchiveAuditLogsResult(done.Rows, done.Batches, createdBefore);
     }
 
@@ -102,19 +82,19 @@ public sealed class ArchiveAuditLogsTask
         var source = await ReadColumnsAsync(connection, table, cancellationToken);
         if (source.Count == 0)
         {
-            throw MissingTable(nameof(ArchiveAuditLogsOptions.TableName), _options.TableName);
+            throw MissingTable(nameof(ArchiveAuditLogsOptions.TableName), Options.TableName);
         }
 
         var target = await ReadColumnsAsync(connection, archive, cancellationToken);
         if (target.Count == 0)
         {
-            throw MissingTable(nameof(ArchiveAuditLogsOptions.ArchiveTableName), _options.ArchiveTableName);
+            throw MissingTable(nameof(ArchiveAuditLogsOptions.ArchiveTableName), Options.ArchiveTableName);
         }
 
-        if (!source.Exists(c => c.Name == _options.CreatedAtColumn))
+        if (!source.Exists(c => c.Name == Options.CreatedAtColumn))
         {
             throw new InvalidOperationException(
-                $"Cannot archive audit logs: table '{_options.TableName}' has no column '{_options.CreatedAtColumn}'. " +
+                $"Cannot archive audit logs: table '{Options.TableName}' has no column '{Options.CreatedAtColumn}'. " +
                 $"Check '{ArchiveAuditLogsOptions.SectionName}:{nameof(ArchiveAuditLogsOptions.CreatedAtColumn)}'.");
         }
 
@@ -123,8 +103,8 @@ public sealed class ArchiveAuditLogsTask
         if (lacking.Count > 0)
         {
             throw new InvalidOperationException(
-                $"Cannot archive audit logs: archive table '{_options.ArchiveTableName}' lacks column(s) {string.Join(", ", lacking)} " +
-                $"of '{_options.TableName}', so archiving would lose data. Add them to the archive table.");
+                $"Cannot archive audit logs: archive table '{Options.ArchiveTableName}' lacks column(s) {string.Join(", ", lacking)} " +
+                $"of '{Options.TableName}', so archiving would lose data. Add them to the archive table.");
         }
 
         // A generated column of the archive computes its own value and cannot be written.

@@ -8,13 +8,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="BackupDatabaseTask"/>, bound from <c>Tasks:backup-database</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed partial class BackupDatabaseOptions
+public sealed partial class BackupDatabaseOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + BackupDatabaseTask.Id;
 
-    /// <summary>Npgsql connection string of the database to back up. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public BackupDatabaseOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>Folder the backups are written to; created when missing. A relative path is read from the working directory. Default: <c>backups</c>.</summary>
     public string Folder { get; set; } = "backups";
@@ -35,34 +38,12 @@ public sealed partial class BackupDatabaseOptions
     public string? FilePrefix { get; set; }
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static BackupDatabaseOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new BackupDatabaseOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static BackupDatabaseOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<BackupDatabaseOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            problems.Add($"No connection string: set '{SectionName}:ConnectionString' or 'ConnectionStrings:App'.");
-        }
-        else
+        if (!string.IsNullOrWhiteSpace(ConnectionString))
         {
             try
             {
@@ -93,26 +74,10 @@ public sealed partial class BackupDatabaseOptions
             problems.Add($"'{SectionName}:Format' must be Custom, Plain or Tar, was '{Format}'.");
         }
 
-        if (KeepLast is < 1 or > 10_000)
-        {
-            problems.Add($"'{SectionName}:KeepLast' must be from 1 to 10000, was {KeepLast}.");
-        }
-
+        OptionChecks.Range(problems, SectionName, nameof(KeepLast), KeepLast, 1, 10_000);
         if (FilePrefix is not null && !ValidPrefix().IsMatch(FilePrefix))
         {
             problems.Add($"'{SectionName}:FilePrefix' must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit, was '{FilePrefix}'.");
-        }
-
-        return problems;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate()
-    {
-        var problems = FindProblems();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems));
         }
     }
 

@@ -15,23 +15,14 @@ namespace Jobs.Tasks;
 /// its command line, where other users of the machine could read it.
 /// </summary>
 [RecurringTask(Id, "0 3 * * *")]
-public sealed class BackupDatabaseTask
+public sealed class BackupDatabaseTask : ConfiguredTask<BackupDatabaseOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "backup-database";
 
-    private readonly BackupDatabaseOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<BackupDatabaseTask> _logger;
-
     public BackupDatabaseTask(IOptions<BackupDatabaseOptions> options, TimeProvider timeProvider, ILogger<BackupDatabaseTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Dumps the database, then applies the retention; returns the new file and what was deleted.</summary>
@@ -40,18 +31,18 @@ public sealed class BackupDatabaseTask
     /// <exception cref="OperationCanceledException">The token fired; pg_dump was killed and its partial output deleted.</exception>
     public async Task<BackupDatabaseResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var connection = new NpgsqlConnectionStringBuilder(_options.ConnectionString);
+        Options.Validate();
+        var connection = new NpgsqlConnectionStringBuilder(Options.ConnectionString);
         // As libpq does: no database named means the one named after the user.
         var database = connection.Database ?? connection.Username ?? Environment.UserName;
         var pgDump = ResolvePgDump();
-        var folder = Path.GetFullPath(_options.Folder);
+        var folder = Path.GetFullPath(Options.Folder);
         Directory.CreateDirectory(folder);
 
-        var names = new BackupFileNames(_options.FilePrefix ?? BackupFileNames.PrefixFor(database), _options.Format);
-        var finalPath = Path.Combine(folder, names.Create(_timeProvider.GetUtcNow()));
+        var names = new BackupFileNames(Options.FilePrefix ?? BackupFileNames.PrefixFor(database), Options.Format);
+        var finalPath = Path.Combine(folder, names.Create(Clock.GetUtcNow()));
         var partialPath = finalPath + BackupFileNames.PartialSuffix;
-        Log.BackupStarting(_logger, database, pgDump, finalPath);
+        Log.BackupStarting(Logger, database, pgDump, finalPath);
 
         try
         {
@@ -65,13 +56,13 @@ public sealed class BackupDatabaseTask
 
         var size = new FileInfo(finalPath).Length;
         var deleted = ApplyRetention(folder, names);
-        Log.BackupFinished(_logger, database, finalPath, size, deleted.Count);
+        Log.BackupFinished(Logger, database, finalPath, size, deleted.Count);
         return new BackupDatabaseResult(finalPath, size, deleted);
     }
 
     private string ResolvePgDump()
     {
-        if (_options.PgDumpPath is { } configured)
+        if (Options.PgDumpPath is { } configured)
         {
             return File.Exists(configured)
                 ? configured
@@ -93,7 +84,7 @@ public sealed class BackupDatabaseTask
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add("--format=" + _options.Format switch { BackupFormat.Plain => "p", BackupFormat.Tar => "t", _ => "c" });
+        start.ArgumentList.Add("--format=" + Options.Format switch { BackupFormat.Plain => "p", BackupFormat.Tar => "t", _ => "c" });
         start.ArgumentList.Add("--file=" + outputPath);
         start.ArgumentList.Add("--no-password");
         start.ArgumentList.Add("--dbname=" + database);
@@ -170,21 +161,21 @@ public sealed class BackupDatabaseTask
             .ToList();
 
         var deleted = new List<string>();
-        foreach (var (file, _) in backups.Skip(_options.KeepLast))
+        foreach (var (file, _) in backups.Skip(Options.KeepLast))
         {
             try
             {
                 file.Delete();
                 deleted.Add(file.FullName);
-                Log.OldBackupDeleted(_logger, file.FullName);
+                Log.OldBackupDeleted(Logger, file.FullName);
             }
             catch (IOException ex)
             {
-                Log.OldBackupNotDeleted(_logger, ex, file.FullName);
+                Log.OldBackupNotDeleted(Logger, ex, file.FullName);
             }
             catch (UnauthorizedAccessException ex)
             {
-                Log.OldBackupNotDeleted(_logger, ex, file.FullName);
+                Log.OldBackupNotDeleted(Logger, ex, file.FullName);
             }
         }
 

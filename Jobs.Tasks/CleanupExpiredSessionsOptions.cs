@@ -6,13 +6,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="CleanupExpiredSessionsTask"/>, bound from <c>Tasks:cleanup-expired-sessions</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class CleanupExpiredSessionsOptions
+public sealed class CleanupExpiredSessionsOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + CleanupExpiredSessionsTask.Id;
 
-    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public CleanupExpiredSessionsOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>The sessions table, optionally schema-qualified (<c>app.sessions</c>); quoted, so case matters. Default: <c>sessions</c>.</summary>
     public string TableName { get; set; } = "sessions";
@@ -24,59 +27,13 @@ public sealed class CleanupExpiredSessionsOptions
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static CleanupExpiredSessionsOptions FromConfiguration(IConfiguration configuration)
+    public static CleanupExpiredSessionsOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<CleanupExpiredSessionsOptions>(configuration);
+
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new CleanupExpiredSessionsOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
-
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            problems.Add($"No connection string: set '{SectionName}:ConnectionString' or 'ConnectionStrings:App'.");
-        }
-
-        if (!SqlIdentifier.IsValidQualified(TableName))
-        {
-            problems.Add($"'{SectionName}:TableName' must be a table name or schema.table of letters, digits and '_' (up to 63 each, not starting with a digit), was '{TableName}'.");
-        }
-
-        if (!SqlIdentifier.IsValid(ExpiresAtColumn))
-        {
-            problems.Add($"'{SectionName}:ExpiresAtColumn' must be a column name of letters, digits and '_' (up to 63, not starting with a digit), was '{ExpiresAtColumn}'.");
-        }
-
-        if (BatchSize is < 1 or > 1_000_000)
-        {
-            problems.Add($"'{SectionName}:BatchSize' must be from 1 to 1000000, was {BatchSize}.");
-        }
-
-        return problems;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate()
-    {
-        var problems = FindProblems();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems));
-        }
+        OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
+        OptionChecks.Column(problems, SectionName, nameof(ExpiresAtColumn), ExpiresAtColumn);
+        OptionChecks.BatchSize(problems, SectionName, BatchSize);
     }
 }

@@ -6,15 +6,18 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="CleanupStaleQueueItemsTask"/>, bound from <c>Tasks:cleanup-stale-queue-items</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class CleanupStaleQueueItemsOptions : ITaskOptions
+public sealed class CleanupStaleQueueItemsOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + CleanupStaleQueueItemsTask.Id;
 
     private static readonly TimeSpan MaxStaleAfter = TimeSpan.FromDays(3_650);
 
-    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public CleanupStaleQueueItemsOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>The application's queue table, optionally schema-qualified; quoted, so case matters. Default: <c>queue_items</c>.</summary>
     public string TableName { get; set; } = "queue_items";
@@ -38,38 +41,19 @@ public sealed class CleanupStaleQueueItemsOptions : ITaskOptions
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static CleanupStaleQueueItemsOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new CleanupStaleQueueItemsOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static CleanupStaleQueueItemsOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<CleanupStaleQueueItemsOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void ClearDefaultsOfConfiguredLists(IConfigurationSection section)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var section = configuration.GetSection(SectionName);
-
-        // The binder appends configured array items to the ones already there; a configured list replaces the default.
         if (section.GetSection(nameof(Statuses)).GetChildren().Any())
         {
             Statuses = [];
         }
-
-        section.Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
     }
 
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
+    private protected override void AddProblems(List<string> problems)
     {
-        var problems = new List<string>();
-        OptionChecks.ConnectionString(problems, SectionName, ConnectionString);
         OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
         OptionChecks.Column(problems, SectionName, nameof(StatusColumn), StatusColumn);
         OptionChecks.Column(problems, SectionName, nameof(UpdatedAtColumn), UpdatedAtColumn);
@@ -84,9 +68,5 @@ public sealed class CleanupStaleQueueItemsOptions : ITaskOptions
         }
 
         OptionChecks.BatchSize(problems, SectionName, BatchSize);
-        return problems;
     }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate() => OptionChecks.ThrowIfAny(FindProblems());
 }

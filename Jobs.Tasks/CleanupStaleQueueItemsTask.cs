@@ -11,26 +11,17 @@ namespace Jobs.Tasks;
 /// as each batch locks the rows it takes with <c>SKIP LOCKED</c>.
 /// </summary>
 [RecurringTask(Id, "30 0 * * *")]
-public sealed class CleanupStaleQueueItemsTask
+public sealed class CleanupStaleQueueItemsTask : ConfiguredTask<CleanupStaleQueueItemsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "cleanup-stale-queue-items";
-
-    private readonly CleanupStaleQueueItemsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<CleanupStaleQueueItemsTask> _logger;
 
     public CleanupStaleQueueItemsTask(
         IOptions<CleanupStaleQueueItemsOptions> options,
         TimeProvider timeProvider,
         ILogger<CleanupStaleQueueItemsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Deletes every item stuck in a waiting status since before the cut-off; returns how many.</summary>
@@ -38,57 +29,36 @@ public sealed class CleanupStaleQueueItemsTask
     /// <exception cref="InvalidOperationException">The table or a column does not exist.</exception>
     public async Task<CleanupStaleQueueItemsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var table = SqlIdentifier.Quote(_options.TableName);
-        var status = SqlIdentifier.Quote(_options.StatusColumn);
-        var updatedAt = SqlIdentifier.Quote(_options.UpdatedAtColumn);
-        var statuses = _options.Statuses.ToArray();
-        var unchangedSince = _timeProvider.GetUtcNow() - _options.StaleAfter;
+        Options.Validate();
+        var statuses = Options.Statuses.ToArray();
+        var unchangedSince = Clock.GetUtcNow() - Options.StaleAfter;
 
-        // ctid addresses the rows without knowing the table's key; they stay locked by this statement between
-        // choosing and deleting them. A worker holding an item (FOR UPDATE) keeps it out of this batch.
-        var sql = $"""
-            DELETE FROM {table}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {table}
-                WHERE {status} = ANY (@statuses) AND {updatedAt} < @unchanged_since
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED))
-            """;
-
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("statuses", statuses);
-        command.Parameters.AddWithValue("unchanged_since", unchangedSince);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-
-        (long Rows, int Batches) done;
-        try
+        // A worker holding an item (FOR UPDATE) keeps it out of the batch.
+        var deletion = new OlderRowsDeletion(Options.ConnectionString!, Options.TableName, Options.UpdatedAtColumn, unchangedSince, Options.BatchSize)
         {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.QueueItemBatchDeleted(_logger, rows, _options.TableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedFunction)
-        {
-            throw new InvalidOperationException(
-                $"Cannot clean up stale queue items: {ex.MessageText}. '{CleanupStaleQueueItemsOptions.SectionName}:StatusColumn' " +
-                $"('{_options.StatusColumn}') must be a text or varchar column compared with the configured statuses.",
-                ex);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
-        {
-            throw new InvalidOperationException(
-                $"Cannot clean up stale queue items: {ex.MessageText}. Check '{CleanupStaleQueueItemsOptions.SectionName}:TableName' " +
-                $"('{_options.TableName}'), ':StatusColumn' ('{_options.StatusColumn}') and ':UpdatedAtColumn' ('{_options.UpdatedAtColumn}'), " +
-                "or create the table with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
-        }
+            AlsoWhere = $"{SqlIdentifier.Quote(Options.StatusColumn)} = ANY (@statuses)",
+            AddParameters = parameters => parameters.AddWithValue("statuses", statuses),
+        };
+        var done = await deletion.RunAsync(
+            (rows, total) => Log.QueueItemBatchDeleted(Logger, rows, Options.TableName, total),
+            Explain,
+            cancellationToken);
 
-        Log.StaleQueueItemsDeleted(_logger, done.Rows, _options.TableName, string.Join(", ", statuses), unchangedSince);
+        Log.StaleQueueItemsDeleted(Logger, done.Rows, Options.TableName, string.Join(", ", statuses), unchangedSince);
         return new CleanupStaleQueueItemsResult(done.Rows, done.Batches, unchangedSince, statuses);
     }
+
+    private InvalidOperationException? Explain(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.UndefinedFunction
+            ? new InvalidOperationException(
+                $"Cannot clean up stale queue items: {ex.MessageText}. '{CleanupStaleQueueItemsOptions.SectionName}:StatusColumn' " +
+                $"('{Options.StatusColumn}') must be a text or varchar column compared with the configured statuses.",
+                ex)
+            : MissingTableOrColumn.Explain(
+                ex,
+                "clean up stale queue items",
+                CleanupStaleQueueItemsOptions.SectionName,
+                (nameof(Options.TableName), Options.TableName),
+                (nameof(Options.StatusColumn), Options.StatusColumn),
+                (nameof(Options.UpdatedAtColumn), Options.UpdatedAtColumn));
 }

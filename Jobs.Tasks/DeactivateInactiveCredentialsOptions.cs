@@ -6,13 +6,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="DeactivateInactiveCredentialsTask"/>, bound from <c>Tasks:deactivate-inactive-credentials</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class DeactivateInactiveCredentialsOptions : ITaskOptions
+public sealed class DeactivateInactiveCredentialsOptions : AppDatabaseTaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + DeactivateInactiveCredentialsTask.Id;
 
-    /// <summary>Npgsql connection string of the application database. Default: <c>ConnectionStrings:App</c>.</summary>
-    public string? ConnectionString { get; set; }
+    /// <summary>The documented defaults.</summary>
+    public DeactivateInactiveCredentialsOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>The credentials table, optionally schema-qualified; quoted, so case matters. Default: <c>credentials</c>.</summary>
     public string TableName { get; set; } = "credentials";
@@ -39,30 +42,11 @@ public sealed class DeactivateInactiveCredentialsOptions : ITaskOptions
     public int BatchSize { get; set; } = 10_000;
 
     /// <summary>Binds <see cref="SectionName"/>, falling back to <c>ConnectionStrings:App</c> for the connection string.</summary>
-    public static DeactivateInactiveCredentialsOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new DeactivateInactiveCredentialsOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static DeactivateInactiveCredentialsOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<DeactivateInactiveCredentialsOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> and the <c>ConnectionStrings:App</c> fallback to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            ConnectionString = configuration.GetConnectionString("App");
-        }
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
-        OptionChecks.ConnectionString(problems, SectionName, ConnectionString);
         OptionChecks.Table(problems, SectionName, nameof(TableName), TableName);
         OptionChecks.Column(problems, SectionName, nameof(ActiveColumn), ActiveColumn);
         OptionChecks.Column(problems, SectionName, nameof(LastUsedAtColumn), LastUsedAtColumn);
@@ -74,9 +58,5 @@ public sealed class DeactivateInactiveCredentialsOptions : ITaskOptions
 
         OptionChecks.Range(problems, SectionName, nameof(InactiveMonths), InactiveMonths, 1, 1_200);
         OptionChecks.BatchSize(problems, SectionName, BatchSize);
-        return problems;
     }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate() => OptionChecks.ThrowIfAny(FindProblems());
 }

@@ -11,26 +11,17 @@ namespace Jobs.Tasks;
 /// batch locks the rows it takes with <c>SKIP LOCKED</c>.
 /// </summary>
 [RecurringTask(Id, "0 5 1 * *")]
-public sealed class DeactivateInactiveCredentialsTask
+public sealed class DeactivateInactiveCredentialsTask : ConfiguredTask<DeactivateInactiveCredentialsOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "deactivate-inactive-credentials";
-
-    private readonly DeactivateInactiveCredentialsOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<DeactivateInactiveCredentialsTask> _logger;
 
     public DeactivateInactiveCredentialsTask(
         IOptions<DeactivateInactiveCredentialsOptions> options,
         TimeProvider timeProvider,
         ILogger<DeactivateInactiveCredentialsTask> logger)
+        : base(options, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Deactivates every active credential unused since the cut-off; returns how many.</summary>
@@ -38,58 +29,50 @@ public sealed class DeactivateInactiveCredentialsTask
     /// <exception cref="InvalidOperationException">The table or a column does not exist.</exception>
     public async Task<DeactivateInactiveCredentialsResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
-        var table = SqlIdentifier.Quote(_options.TableName);
-        var active = SqlIdentifier.Quote(_options.ActiveColumn);
-        var lastUsedAt = SqlIdentifier.Quote(_options.LastUsedAtColumn);
-        var createdAt = SqlIdentifier.Quote(_options.CreatedAtColumn);
-        var stampDeactivation = string.IsNullOrEmpty(_options.DeactivatedAtColumn)
+        Options.Validate();
+        var table = SqlIdentifier.Quote(Options.TableName);
+        var active = SqlIdentifier.Quote(Options.ActiveColumn);
+        var lastUsedAt = SqlIdentifier.Quote(Options.LastUsedAtColumn);
+        var createdAt = SqlIdentifier.Quote(Options.CreatedAtColumn);
+        var stampDeactivation = string.IsNullOrEmpty(Options.DeactivatedAtColumn)
             ? ""
-            : $", {SqlIdentifier.Quote(_options.DeactivatedAtColumn)} = @now";
-        var now = _timeProvider.GetUtcNow();
-        var unusedSince = now.AddMonths(-_options.InactiveMonths);
+            : $", {SqlIdentifier.Quote(Options.DeactivatedAtColumn)} = @now";
+        var now = Clock.GetUtcNow();
+        var unusedSince = now.AddMonths(-Options.InactiveMonths);
 
-        // The WHERE clause matches the partial expression index of app-schema.sql. The rows stay locked by this
-        // statement between choosing and updating them; once updated they are inactive and no batch takes them again.
+        // The condition matches the partial expression index of app-schema.sql; once updated, rows are inactive and no batch takes them again.
         var sql = $"""
             UPDATE {table} SET {active} = false{stampDeactivation}
-            WHERE ctid = ANY (ARRAY(
-                SELECT ctid FROM {table}
-                WHERE {active} AND COALESCE({lastUsedAt}, {createdAt}) < @unused_since
-                LIMIT @batch_size
-                FOR UPDATE SKIP LOCKED))
+            {BatchedCommand.WhereInNextBatch(table, $"{active} AND COALESCE({lastUsedAt}, {createdAt}) < @unused_since")}
             """;
 
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await using var connection = new NpgsqlConnection(Options.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("unused_since", unusedSince);
-        command.Parameters.AddWithValue("batch_size", _options.BatchSize);
-        if (stampDeactivation.Length > 0)
-        {
-            command.Parameters.AddWithValue("now", now);
-        }
+        var done = await BatchedCommand.RunAsync(
+            connection,
+            sql,
+            Options.BatchSize,
+            parameters =>
+            {
+                parameters.AddWithValue("unused_since", unusedSince);
+                if (stampDeactivation.Length > 0)
+                {
+                    parameters.AddWithValue("now", now);
+                }
+            },
+            (rows, total) => Log.CredentialBatchDeactivated(Logger, rows, Options.TableName, total),
+            ex => MissingTableOrColumn.Explain(
+                ex,
+                "deactivate inactive credentials",
+                DeactivateInactiveCredentialsOptions.SectionName,
+                (nameof(Options.TableName), Options.TableName),
+                (nameof(Options.ActiveColumn), Options.ActiveColumn),
+                (nameof(Options.LastUsedAtColumn), Options.LastUsedAtColumn),
+                (nameof(Options.CreatedAtColumn), Options.CreatedAtColumn),
+                (nameof(Options.DeactivatedAtColumn), Options.DeactivatedAtColumn)),
+            cancellationToken);
 
-        (long Rows, int Batches) done;
-        try
-        {
-            done = await BatchedCommand.ExecuteUntilDoneAsync(
-                command,
-                _options.BatchSize,
-                (rows, total) => Log.CredentialBatchDeactivated(_logger, rows, _options.TableName, total),
-                cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.UndefinedColumn)
-        {
-            throw new InvalidOperationException(
-                $"Cannot deactivate inactive credentials: {ex.MessageText}. Check '{DeactivateInactiveCredentialsOptions.SectionName}:TableName' " +
-                $"('{_options.TableName}'), ':ActiveColumn' ('{_options.ActiveColumn}'), ':LastUsedAtColumn' ('{_options.LastUsedAtColumn}'), " +
-                $"':CreatedAtColumn' ('{_options.CreatedAtColumn}') and ':DeactivatedAtColumn' ('{_options.DeactivatedAtColumn}'), " +
-                "or create the table with Jobs.Tasks/Sql/app-schema.sql.",
-                ex);
-        }
-
-        Log.CredentialsDeactivated(_logger, done.Rows, _options.TableName, unusedSince);
+        Log.CredentialsDeactivated(Logger, done.Rows, Options.TableName, unusedSince);
         return new DeactivateInactiveCredentialsResult(done.Rows, done.Batches, unusedSince);
     }
 }

@@ -40,6 +40,9 @@ internal static class OptionChecks
     public static void BatchSize(List<string> problems, string section, int value) =>
         Range(problems, section, "BatchSize", value, 1, 1_000_000);
 
+    public static void RetentionDays(List<string> problems, string section, int value) =>
+        Range(problems, section, "RetentionDays", value, 1, 36_500);
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem, when there is one.</summary>
     public static void ThrowIfAny(IReadOnlyList<string> problems)
     {

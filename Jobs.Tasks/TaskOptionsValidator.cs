@@ -2,9 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace Jobs.Tasks;
 
-/// <summary>Reports <see cref="ITaskOptions.FindProblems"/> to the options system, for <c>ValidateOnStart</c>.</summary>
+/// <summary>Reports <see cref="TaskOptions.FindProblems"/> to the options system, for <c>ValidateOnStart</c>.</summary>
 internal sealed class TaskOptionsValidator<TOptions> : IValidateOptions<TOptions>
-    where TOptions : class, ITaskOptions
+    where TOptions : TaskOptions
 {
     public ValidateOptionsResult Validate(string? name, TOptions options)
     {

@@ -28,34 +28,15 @@ public static class TasksServiceCollectionExtensions
             services.TryAddTransient(definition.TaskType);
         }
 
-        var cleanup = services.AddOptions<CleanupExpiredSessionsOptions>().Configure(o => o.BindFrom(configuration));
-        if (catalog.Find(CleanupExpiredSessionsTask.Id) is { Enabled: true })
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CleanupExpiredSessionsOptions>, CleanupExpiredSessionsOptionsValidator>());
-            cleanup.ValidateOnStart();
-        }
-
+        AddTaskOptions<CleanupExpiredSessionsOptions>(services, catalog, CleanupExpiredSessionsTask.Id, configuration);
         AddTaskOptions<ArchiveAuditLogsOptions>(services, catalog, ArchiveAuditLogsTask.Id, configuration);
         AddTaskOptions<AggregateDailyStatsOptions>(services, catalog, AggregateDailyStatsTask.Id, configuration);
         AddTaskOptions<CleanupErrorLogsOptions>(services, catalog, CleanupErrorLogsTask.Id, configuration);
         AddTaskOptions<DeactivateInactiveCredentialsOptions>(services, catalog, DeactivateInactiveCredentialsTask.Id, configuration);
         AddTaskOptions<CleanupStaleQueueItemsOptions>(services, catalog, CleanupStaleQueueItemsTask.Id, configuration);
         AddTaskOptions<DatabaseMaintenanceOptions>(services, catalog, DatabaseMaintenanceTask.Id, configuration);
-
-        var backup = services.AddOptions<BackupDatabaseOptions>().Configure(o => o.BindFrom(configuration));
-        if (catalog.Find(BackupDatabaseTask.Id) is { Enabled: true })
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackupDatabaseOptions>, BackupDatabaseOptionsValidator>());
-            backup.ValidateOnStart();
-        }
-
-        var report = services.AddOptions<WeeklyReportOptions>().Configure(o => o.BindFrom(configuration));
-        if (catalog.Find(WeeklyReportTask.Id) is { Enabled: true })
-        {
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WeeklyReportOptions>, WeeklyReportOptionsValidator>());
-            report.ValidateOnStart();
-        }
-
+        AddTaskOptions<BackupDatabaseOptions>(services, catalog, BackupDatabaseTask.Id, configuration);
+        AddTaskOptions<WeeklyReportOptions>(services, catalog, WeeklyReportTask.Id, configuration);
         return services;
     }
 
@@ -65,7 +46,7 @@ public static class TasksServiceCollectionExtensions
         RecurringTaskCatalog catalog,
         string taskId,
         IConfiguration configuration)
-        where TOptions : class, ITaskOptions
+        where TOptions : TaskOptions
     {
         var options = services.AddOptions<TOptions>().Configure(o => o.BindFrom(configuration));
         if (catalog.Find(taskId) is { Enabled: true })

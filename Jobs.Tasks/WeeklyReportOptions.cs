@@ -7,10 +7,16 @@ namespace Jobs.Tasks;
 /// Settings of <see cref="WeeklyReportTask"/>, bound from <c>Tasks:weekly-report</c>
 /// (the section that also holds the task's <c>Cron</c>, <c>TimeZone</c>, <c>Queue</c> and <c>Enabled</c>).
 /// </summary>
-public sealed class WeeklyReportOptions
+public sealed class WeeklyReportOptions : TaskOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = RecurringTaskCatalog.ConfigurationSection + ":" + WeeklyReportTask.Id;
+
+    /// <summary>The documented defaults.</summary>
+    public WeeklyReportOptions()
+        : base(SectionName)
+    {
+    }
 
     /// <summary>The recipients. Empty: the host's default recipients (Jobs.Server: <c>Alerts:Email:To</c>).</summary>
     public IList<string> To { get; set; } = [];
@@ -22,50 +28,17 @@ public sealed class WeeklyReportOptions
     public int SlowestTasks { get; set; } = 5;
 
     /// <summary>Binds <see cref="SectionName"/>.</summary>
-    public static WeeklyReportOptions FromConfiguration(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var options = new WeeklyReportOptions();
-        options.BindFrom(configuration);
-        return options;
-    }
+    public static WeeklyReportOptions FromConfiguration(IConfiguration configuration) =>
+        CreateBound<WeeklyReportOptions>(configuration);
 
-    /// <summary>Applies <see cref="SectionName"/> to this instance.</summary>
-    public void BindFrom(IConfiguration configuration)
+    private protected override void AddProblems(List<string> problems)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        configuration.GetSection(SectionName).Bind(this);
-    }
-
-    /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
-    public IReadOnlyList<string> FindProblems()
-    {
-        var problems = new List<string>();
         foreach (var address in To.Where(a => string.IsNullOrWhiteSpace(a) || !MailAddress.TryCreate(a, out _)))
         {
             problems.Add($"'{SectionName}:To' holds something that is not an e-mail address: '{address}'.");
         }
 
-        if (Days is < 1 or > 366)
-        {
-            problems.Add($"'{SectionName}:Days' must be from 1 to 366, was {Days}.");
-        }
-
-        if (SlowestTasks is < 0 or > 100)
-        {
-            problems.Add($"'{SectionName}:SlowestTasks' must be from 0 to 100, was {SlowestTasks}.");
-        }
-
-        return problems;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem found by <see cref="FindProblems"/>.</summary>
-    public void Validate()
-    {
-        var problems = FindProblems();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems));
-        }
+        OptionChecks.Range(problems, SectionName, nameof(Days), Days, 1, 366);
+        OptionChecks.Range(problems, SectionName, nameof(SlowestTasks), SlowestTasks, 0, 100);
     }
 }

@@ -14,16 +14,13 @@ namespace Jobs.Tasks;
 /// complete whatever the job retention; the e-mail goes out through the host's <see cref="ITaskEmailSender"/>.
 /// </summary>
 [RecurringTask(Id, "0 9 * * 1")]
-public sealed class WeeklyReportTask
+public sealed class WeeklyReportTask : ConfiguredTask<WeeklyReportOptions>
 {
     /// <summary>The recurring job id, also the configuration key under <c>Tasks:</c>.</summary>
     public const string Id = "weekly-report";
 
     private readonly IJobStorage _storage;
     private readonly ITaskEmailSender _sender;
-    private readonly WeeklyReportOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<WeeklyReportTask> _logger;
 
     public WeeklyReportTask(
         IJobStorage storage,
@@ -31,32 +28,27 @@ public sealed class WeeklyReportTask
         IOptions<WeeklyReportOptions> options,
         TimeProvider timeProvider,
         ILogger<WeeklyReportTask> logger)
+        : base(options, timeProvider, logger)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(sender);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentNullException.ThrowIfNull(logger);
         _storage = storage;
         _sender = sender;
-        _options = options.Value;
-        _timeProvider = timeProvider;
-        _logger = logger;
     }
 
     /// <summary>Reads the period's figures and sends the report; returns what it reported.</summary>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     public async Task<WeeklyReportResult> RunAsync(CancellationToken cancellationToken)
     {
-        _options.Validate();
+        Options.Validate();
         // Whole UTC days: the storage keeps the runs of expired jobs per UTC day.
-        var to = new DateTimeOffset(_timeProvider.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var from = to.AddDays(-_options.Days);
+        var to = new DateTimeOffset(Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        var from = to.AddDays(-Options.Days);
         var tasks = await _storage.Monitoring.GetTaskStatisticsAsync(from, to, cancellationToken);
-        var report = new WeeklyReport(from, to, tasks, _options.SlowestTasks);
-        var email = new TaskEmail([.. _options.To], report.Subject, report.RenderText(), report.RenderHtml());
+        var report = new WeeklyReport(from, to, tasks, Options.SlowestTasks);
+        var email = new TaskEmail([.. Options.To], report.Subject, report.RenderText(), report.RenderHtml());
         await _sender.SendAsync(email, cancellationToken);
-        Log.WeeklyReportSent(_logger, from, to, tasks.Count, report.Runs, report.Failed);
+        Log.WeeklyReportSent(Logger, from, to, tasks.Count, report.Runs, report.Failed);
         return new WeeklyReportResult(from, to, tasks.Count, report.Runs, report.Failed, report.Subject);
     }
 }

@@ -10,7 +10,10 @@ namespace Jobs.Server.Health;
 /// <c>app.UseDashboardStorageGuard("/jobs")</c>: while the job storage is unreachable the dashboard answers at once with
 /// 503 and a page (or, under <c>/api</c>, JSON) saying so, instead of waiting out the storage's retries and failing with
 /// an error page. A storage failure that meets a request while the storage was thought reachable gets the same answer.
-/// Assets and the sign-in pages do not need the storage and are left alone.
+/// Assets and the sign-in pages do not need the storage and are left alone. The answer names the storage's problem (the
+/// database's host and port, say), so only a request that may read the dashboard gets it: any other gets the refusal the
+/// dashboard itself would give (<see cref="JobsDashboardHttpContextExtensions.RefuseUnlessDashboardViewerAsync"/>), and
+/// does not make the server look at the storage either.
 /// </summary>
 internal static class DashboardStorageGuard
 {
@@ -34,14 +37,20 @@ internal static class DashboardStorageGuard
                 return;
             }
 
+            var json = rest.StartsWithSegments("/api");
             var last = probe.Last;
             if (last is not { IsReachable: true })
             {
+                if (await http.RefuseUnlessDashboardViewerAsync(json))
+                {
+                    return;
+                }
+
                 // Unknown (the first request) or down: look now rather than let the request wait out the storage's retries.
                 last = await probe.GetAsync(ProbeReuse, http.RequestAborted);
                 if (!last.IsReachable)
                 {
-                    await WriteUnavailableAsync(http, mount, rest, last.Description);
+                    await WriteUnavailableAsync(http, mount, json, last.Description);
                     return;
                 }
             }
@@ -53,13 +62,20 @@ internal static class DashboardStorageGuard
             catch (Exception ex) when (JobStorageProbe.IsOutage(ex) && !http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
             {
                 var outcome = probe.ReportOutage(ex);
-                await WriteUnavailableAsync(http, mount, rest, outcome.Description);
+                http.Response.Clear();
+
+                // The dashboard checks access before it reads the storage; checking again keeps the storage's details from
+                // anyone else whatever the endpoint did before it failed.
+                if (!await http.RefuseUnlessDashboardViewerAsync(json))
+                {
+                    await WriteUnavailableAsync(http, mount, json, outcome.Description);
+                }
             }
         });
         return app;
     }
 
-    private static async Task WriteUnavailableAsync(HttpContext http, PathString mount, PathString rest, string reason)
+    private static async Task WriteUnavailableAsync(HttpContext http, PathString mount, bool json, string reason)
     {
         var message = $"The job storage is unreachable: {reason} Jobs are neither lost nor run until it is back; this page works again by itself then.";
         var response = http.Response;
@@ -68,7 +84,7 @@ internal static class DashboardStorageGuard
         response.Headers.CacheControl = "no-store";
         response.Headers.RetryAfter = "5";
         response.Headers.XContentTypeOptions = "nosniff";
-        if (rest.StartsWithSegments("/api"))
+        if (json)
         {
             response.ContentType = "application/json; charset=utf-8";
             await response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message }), Encoding.UTF8, http.RequestAborted);
