@@ -77,8 +77,8 @@ public abstract class DashboardFailedFilterTests
 
         Assert.That(await _host.FlashAfterAsync(response), Is.EqualTo("Requeued 600 failed jobs matching method 'DashboardSampleJob.Report'."));
         var monitoring = _host.Storage.Monitoring;
-        Assert.That(await monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), default), Is.Zero);
-        Assert.That(await monitoring.CountFailedJobsAsync(FailedJobFilter.None, default), Is.EqualTo(600));
+        Assert.That(await monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), 10_000, default), Is.EqualTo(new LimitedCount(0, false)));
+        Assert.That(await monitoring.CountFailedJobsAsync(FailedJobFilter.None, 10_000, default), Is.EqualTo(new LimitedCount(600, false)));
         Assert.That(await _host.StateOfAsync(reports[0]), Is.EqualTo(EnqueuedState.StateName));
         Assert.That(await _host.StateOfAsync(reports[^1]), Is.EqualTo(EnqueuedState.StateName));
         Assert.That(await _host.StateOfAsync(runs[0]), Is.EqualTo(FailedState.StateName));
