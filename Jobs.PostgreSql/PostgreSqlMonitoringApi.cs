@@ -42,7 +42,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
     /// How many of the newest failed jobs a filtered page reads in order at least (twice the rows up to the page's end,
     /// within <see cref="FailedWalkMaximum"/>) before it asks the trigram indexes. Tests lower it to reach both ways.
     /// </summary>
-    internal int FailedWalkMinimum { get; set; } = 2_000;
+    internal int FailedWalkMinimum { get; set; } = 1_000;
 
     /// <summary>The most failed jobs a filtered page reads in order before it asks the trigram indexes.</summary>
     internal int FailedWalkMaximum { get; set; } = 40_000;
