@@ -9,7 +9,8 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's read side over the PostgreSQL schema. Every method is one round trip through the
-/// storage's retry pipeline; the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
+/// storage's retry pipeline, except the filtered Failed list's page and count (two or three, on one connection);
+/// the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
 /// </summary>
 internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
@@ -534,7 +535,8 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 
         if (matched * 2 >= sample)
         {
-            // At least half match: stopAt matches are about 2 * stopAt rows away; allow twice that for older jobs matching less.
+            // At least half match: stopAt matches are about stopAt * sample / matched rows away (at most 2 * stopAt).
+            // The budget is twice that, for older jobs that match less often.
             var budget = (int)Math.Min(int.MaxValue, Math.Max(sample, stopAt * 2 * sample / matched));
             var (found, failed) = await ReadPairAsync(connection, _queries.CountFailedJobsWalk(filter), p =>
             {
