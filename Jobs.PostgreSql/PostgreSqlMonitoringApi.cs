@@ -477,24 +477,31 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
     /// <summary>
     /// A page of the filtered failed jobs. First the newest failed jobs are read in order with the filter tested on each
     /// (<see cref="PostgreSqlMonitoringQueries.FailedJobsWalk"/>), which ends early when most of them match. When that
-    /// walk's budget does not fill the page, the matches are few (or the page is deep) and the trigram indexes find them.
+    /// walk's budget does not fill the page, the matches are few (or the page is deep) and the trigram indexes find them;
+    /// a page deeper than the budget allows goes to them at once.
     /// </summary>
     private Task<IReadOnlyList<JobSummary>> FailedPageAsync(
         FailedJobFilter filter, (DateTimeOffset At, long Id)? after, int skip, int take, CancellationToken cancellationToken) =>
         _storage.RunAsync<IReadOnlyList<JobSummary>>(
             async (connection, token) =>
             {
-                var budget = (int)Math.Clamp(2L * (skip + (long)take), FailedWalkMinimum, Math.Max(FailedWalkMinimum, FailedWalkMaximum));
-                var walked = await ReadSummariesAsync(connection, _queries.FailedJobsWalk(filter, after is not null), p =>
+                var needed = skip + (long)take;
+                var budget = (int)Math.Clamp(2 * needed, FailedWalkMinimum, Math.Max(FailedWalkMinimum, FailedWalkMaximum));
+
+                // A page so deep that the budget barely covers the rows before it would almost never be filled by the walk.
+                if (budget * 4L >= needed * 5)
                 {
-                    AddFailedFilter(p, filter);
-                    AddCursor(p, after);
-                    AddPage(p, skip, take);
-                    p.Add(new NpgsqlParameter<int>("budget", budget));
-                }, token);
-                if (walked.Count == take)
-                {
-                    return walked;
+                    var walked = await ReadSummariesAsync(connection, _queries.FailedJobsWalk(filter, after is not null), p =>
+                    {
+                        AddFailedFilter(p, filter);
+                        AddCursor(p, after);
+                        AddPage(p, skip, take);
+                        p.Add(new NpgsqlParameter<int>("budget", budget));
+                    }, token);
+                    if (walked.Count == take)
+                    {
+                        return walked;
+                    }
                 }
 
                 return await ReadSummariesAsync(connection, after is null ? _queries.FailedJobs(filter) : _queries.FailedJobsAfter(filter), p =>
