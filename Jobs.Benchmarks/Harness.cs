@@ -116,8 +116,15 @@ internal static class Harness
         {
             await storage.DisposeAsync();
             NpgsqlConnection.ClearAllPools();
-            await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
-            await drop.ExecuteNonQueryAsync();
+            if (options.KeepSchema)
+            {
+                Info($"schema {schema} kept (--keep-schema): drop it with DROP SCHEMA \"{schema}\" CASCADE");
+            }
+            else
+            {
+                await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+                await drop.ExecuteNonQueryAsync();
+            }
         }
 
         Console.WriteLine();

@@ -25,16 +25,16 @@ catch (ArgumentException ex)
 
 namespace Jobs.Benchmarks
 {
-    internal sealed record BenchOptions(string Connection, bool Json, bool ReadSide, bool PickupServer, string? Schema, int Workers, int ReadSideJobs, IReadOnlySet<string> Only)
+    internal sealed record BenchOptions(string Connection, bool Json, bool ReadSide, bool PickupServer, string? Schema, int Workers, int ReadSideJobs, IReadOnlySet<string> Only, bool KeepSchema = false)
     {
         public const string Usage =
-            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N] [--only enqueue,bulk,drain,pickup,read,dashboard]";
+            "usage: Jobs.Benchmarks --connection \"<Npgsql connection string>\" [--json] [--read-side] [--read-side-jobs N] [--only enqueue,bulk,drain,pickup,read,dashboard] [--keep-schema]";
 
         public static BenchOptions Parse(string[] args)
         {
             string? connection = null;
             string? schema = null;
-            bool json = false, readSide = false, pickup = false;
+            bool json = false, readSide = false, pickup = false, keepSchema = false;
             var workers = 20;
             var readSideJobs = 1_000_000;
             var only = new HashSet<string>(StringComparer.Ordinal);
@@ -56,6 +56,9 @@ namespace Jobs.Benchmarks
                         break;
                     case "--only":
                         only.UnionWith(Next(args, ref i).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                        break;
+                    case "--keep-schema":
+                        keepSchema = true;
                         break;
                     case "--pickup-server":
                         pickup = true;
@@ -81,7 +84,7 @@ namespace Jobs.Benchmarks
                 throw new ArgumentException("--pickup-server needs --schema.");
             }
 
-            return new BenchOptions(connection, json, readSide, pickup, schema, workers, readSideJobs, only);
+            return new BenchOptions(connection, json, readSide, pickup, schema, workers, readSideJobs, only, keepSchema);
         }
 
         /// <summary>Whether a group of benchmarks runs (all of them unless --only names some).</summary>

@@ -33,6 +33,13 @@ public sealed class JobsDashboardOptions
     /// <summary>Rows per page when <c>?size=</c> is not given. Default 20, as Hangfire.</summary>
     public int DefaultPageSize { get; set; } = 20;
 
+    /// <summary>
+    /// How far a filtered Failed list counts its matches: beyond this many it says "more than N" (the page, its pager and
+    /// the JSON API's <c>totalIsLowerBound</c>), so that a filter matching most of a large table still answers quickly.
+    /// "Retry all" and "Delete all" act on every match whatever the count. Default 10,000.
+    /// </summary>
+    public int FailedCountLimit { get; set; } = 10_000;
+
     /// <summary>How often the overview's live graph polls, in milliseconds. Default 2000, as Hangfire.</summary>
     public int StatsPollingIntervalMs { get; set; } = 2000;
 
@@ -56,6 +63,11 @@ public sealed class JobsDashboardOptions
         if (DefaultPageSize is < 1 or > PageRequest.MaxPageSize)
         {
             throw new ArgumentException($"Jobs:Dashboard:DefaultPageSize must be between 1 and {PageRequest.MaxPageSize}; it is {DefaultPageSize}.");
+        }
+
+        if (FailedCountLimit < 1)
+        {
+            throw new ArgumentException($"Jobs:Dashboard:FailedCountLimit must be at least 1; it is {FailedCountLimit}.");
         }
 
         if (StatsPollingIntervalMs < 250)

@@ -9,7 +9,8 @@ namespace Jobs.PostgreSql;
 
 /// <summary>
 /// The dashboard's read side over the PostgreSQL schema. Every method is one round trip through the
-/// storage's retry pipeline; the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
+/// storage's retry pipeline, except the filtered Failed list's page and count (two or three, on one connection);
+/// the statements are in <see cref="PostgreSqlMonitoringQueries"/>.
 /// </summary>
 internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 {
@@ -37,6 +38,18 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
 
     /// <summary>How many of the newest jobs search reads directly before it asks the trigram index (tests lower it).</summary>
     internal int SearchRecentWindow { get; set; } = 2_000;
+
+    /// <summary>
+    /// How many of the newest failed jobs a filtered page reads in order at least (twice the rows up to the page's end,
+    /// within <see cref="FailedWalkMaximum"/>) before it asks the trigram indexes. Tests lower it to reach both ways.
+    /// </summary>
+    internal int FailedWalkMinimum { get; set; } = 1_000;
+
+    /// <summary>The most failed jobs a filtered page reads in order before it asks the trigram indexes.</summary>
+    internal int FailedWalkMaximum { get; set; } = 40_000;
+
+    /// <summary>How many of the newest failed jobs a filtered count reads to tell a common filter from a rare one (tests lower it).</summary>
+    internal int FailedCountSample { get; set; } = 1_000;
 
     public Task<JobStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         _storage.RunAsync(
@@ -102,32 +115,21 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             return GetJobsAsync(FailedState.StateName, skip, take, cancellationToken);
         }
 
-        return QuerySummariesAsync(
-            _queries.FailedJobs(filter),
-            p =>
-            {
-                AddFailedFilter(p, filter);
-                AddPage(p, skip, take);
-            },
-            cancellationToken);
+        return FailedPageAsync(filter, after: null, Math.Max(0, skip), take, cancellationToken);
     }
 
-    public async Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken)
+    public async Task<LimitedCount> CountFailedJobsAsync(FailedJobFilter filter, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         if (filter.IsEmpty)
         {
             // The counter the overview shows: exact, and no scan.
-            return (await GetStatisticsAsync(cancellationToken)).Failed;
+            return LimitedCount.Of((await GetStatisticsAsync(cancellationToken)).Failed, limit);
         }
 
         return await _storage.RunAsync(
-            async (connection, token) =>
-            {
-                await using var command = new NpgsqlCommand(_queries.CountFailedJobs(filter), connection);
-                AddFailedFilter(command.Parameters, filter);
-                return (long)(await command.ExecuteScalarAsync(token))!;
-            },
+            async (connection, token) => LimitedCount.Of(await CountMatchingFailedAsync(connection, filter, limit + 1L, token), limit),
             cancellationToken);
     }
 
@@ -149,16 +151,7 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             throw new ArgumentException($"'{after.JobId}' is not a job id of this storage.", nameof(after));
         }
 
-        return QuerySummariesAsync(
-            _queries.FailedJobsAfter(filter),
-            p =>
-            {
-                AddFailedFilter(p, filter);
-                p.Add(new NpgsqlParameter<DateTimeOffset>("after_at", after.StateChangedAt.ToUniversalTime()));
-                p.Add(new NpgsqlParameter<long>("after_id", afterId));
-                p.Add(new NpgsqlParameter<int>("take", take));
-            },
-            cancellationToken);
+        return FailedPageAsync(filter, (after.StateChangedAt.ToUniversalTime(), afterId), 0, take, cancellationToken);
     }
 
     public Task<IReadOnlyList<JobSummary>> GetRetriesAsync(int skip, int take, CancellationToken cancellationToken) =>
@@ -481,22 +474,124 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
             cancellationToken);
     }
 
-    private Task<IReadOnlyList<JobSummary>> QuerySummariesAsync(string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A page of the filtered failed jobs. First the newest failed jobs are read in order with the filter tested on each
+    /// (<see cref="PostgreSqlMonitoringQueries.FailedJobsWalk"/>), which ends early when most of them match. When that
+    /// walk's budget does not fill the page, the matches are few (or the page is deep) and the trigram indexes find them;
+    /// a page deeper than the budget allows goes to them at once.
+    /// </summary>
+    private Task<IReadOnlyList<JobSummary>> FailedPageAsync(
+        FailedJobFilter filter, (DateTimeOffset At, long Id)? after, int skip, int take, CancellationToken cancellationToken) =>
         _storage.RunAsync<IReadOnlyList<JobSummary>>(
             async (connection, token) =>
             {
-                await using var command = new NpgsqlCommand(sql, connection);
-                parameters(command.Parameters);
-                var jobs = new List<JobSummary>();
-                await using var reader = await command.ExecuteReaderAsync(token);
-                while (await reader.ReadAsync(token))
+                var needed = skip + (long)take;
+                var budget = (int)Math.Clamp(2 * needed, FailedWalkMinimum, Math.Max(FailedWalkMinimum, FailedWalkMaximum));
+
+                // A page so deep that the budget barely covers the rows before it would almost never be filled by the walk.
+                if (budget * 4L >= needed * 5)
                 {
-                    jobs.Add(ReadSummary(reader, 0));
+                    var walked = await ReadSummariesAsync(connection, _queries.FailedJobsWalk(filter, after is not null), p =>
+                    {
+                        AddFailedFilter(p, filter);
+                        AddCursor(p, after);
+                        AddPage(p, skip, take);
+                        p.Add(new NpgsqlParameter<int>("budget", budget));
+                    }, token);
+                    if (walked.Count == take)
+                    {
+                        return walked;
+                    }
                 }
 
-                return jobs;
+                return await ReadSummariesAsync(connection, after is null ? _queries.FailedJobs(filter) : _queries.FailedJobsAfter(filter), p =>
+                {
+                    AddFailedFilter(p, filter);
+                    if (after is null)
+                    {
+                        AddPage(p, skip, take);
+                    }
+                    else
+                    {
+                        AddCursor(p, after);
+                        p.Add(new NpgsqlParameter<int>("take", take));
+                    }
+                }, token);
             },
             cancellationToken);
+
+    /// <summary>
+    /// The matching failed jobs, counted no further than <paramref name="stopAt"/>. A sample of the newest failed jobs
+    /// tells a common filter from a rare one: a common one is counted by reading the newest jobs in order until
+    /// <paramref name="stopAt"/> match (a few times <paramref name="stopAt"/> rows at most), a rare one through the
+    /// trigram indexes, whose cost grows with the matches.
+    /// </summary>
+    private async Task<long> CountMatchingFailedAsync(NpgsqlConnection connection, FailedJobFilter filter, long stopAt, CancellationToken cancellationToken)
+    {
+        var sample = FailedCountSample;
+        var (walked, matched) = await ReadPairAsync(connection, _queries.SampleFailedJobs(filter), p =>
+        {
+            AddFailedFilter(p, filter);
+            p.Add(new NpgsqlParameter<int>("budget", sample));
+        }, cancellationToken);
+        if (walked < sample || matched >= stopAt)
+        {
+            // Every failed job was read, or the newest alone reach the limit.
+            return Math.Min(matched, stopAt);
+        }
+
+        if (matched * 2 >= sample)
+        {
+            // At least half match: stopAt matches are about stopAt * sample / matched rows away (at most 2 * stopAt).
+            // The budget is twice that, for older jobs that match less often.
+            var budget = (int)Math.Min(int.MaxValue, Math.Max(sample, stopAt * 2 * sample / matched));
+            var (found, failed) = await ReadPairAsync(connection, _queries.CountFailedJobsWalk(filter), p =>
+            {
+                AddFailedFilter(p, filter);
+                p.Add(new NpgsqlParameter<long>("stop_at", stopAt));
+                p.Add(new NpgsqlParameter<int>("budget", budget));
+            }, cancellationToken);
+            if (found >= stopAt || failed < budget)
+            {
+                return found;
+            }
+        }
+
+        await using var command = new NpgsqlCommand(_queries.CountFailedJobs(filter), connection);
+        AddFailedFilter(command.Parameters, filter);
+        command.Parameters.Add(new NpgsqlParameter<long>("stop_at", stopAt));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task<(long First, long Second)> ReadPairAsync(
+        NpgsqlConnection connection, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        parameters(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? long.MaxValue : reader.GetInt64(1));
+    }
+
+    private Task<IReadOnlyList<JobSummary>> QuerySummariesAsync(string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken) =>
+        _storage.RunAsync<IReadOnlyList<JobSummary>>(
+            async (connection, token) => await ReadSummariesAsync(connection, sql, parameters, token),
+            cancellationToken);
+
+    private static async Task<List<JobSummary>> ReadSummariesAsync(
+        NpgsqlConnection connection, string sql, Action<NpgsqlParameterCollection> parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        parameters(command.Parameters);
+        var jobs = new List<JobSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(ReadSummary(reader, 0));
+        }
+
+        return jobs;
+    }
 
     private static void AddFailedFilter(NpgsqlParameterCollection parameters, FailedJobFilter filter)
     {
@@ -514,6 +609,15 @@ internal sealed partial class PostgreSqlMonitoringApi : IMonitoringApi
         if (filter.Queue is not null)
         {
             parameters.Add(new NpgsqlParameter<string>("queue", filter.Queue));
+        }
+    }
+
+    private static void AddCursor(NpgsqlParameterCollection parameters, (DateTimeOffset At, long Id)? after)
+    {
+        if (after is { } cursor)
+        {
+            parameters.Add(new NpgsqlParameter<DateTimeOffset>("after_at", cursor.At));
+            parameters.Add(new NpgsqlParameter<long>("after_id", cursor.Id));
         }
     }
 

@@ -197,7 +197,50 @@ internal sealed class PostgreSqlMonitoringQueries
         LIMIT @take
         """;
 
-    public string CountFailedJobs(FailedJobFilter filter) => $"SELECT count(*) FROM {_schema}.job j WHERE {FailedMatch(filter)}";
+    /// <summary>
+    /// The same page as <see cref="FailedJobs"/>, looked for only among the newest @budget failed jobs (after
+    /// (@after_at, @after_id) when <paramref name="afterCursor"/>): job_state_changed_ix read newest first, the filter
+    /// tested on each row, and the walk stops as soon as the page is full. Cheap when most failed jobs match, where the
+    /// trigram lookup of <see cref="FailedJobs"/> would read and sort every match; a short page means the budget ran out
+    /// or the matches did.
+    /// </summary>
+    public string FailedJobsWalk(FailedJobFilter filter, bool afterCursor) => $"""
+        SELECT {SummaryColumns}
+        FROM ({NewestFailed(afterCursor ? "AND (state_changed_at, id) < (@after_at, @after_id)" : "")}) j
+        WHERE {FailedMatch(filter)}
+        ORDER BY j.state_changed_at DESC, j.id DESC
+        OFFSET @skip LIMIT @take
+        """;
+
+    /// <summary>How many failed jobs match <paramref name="filter"/>, counted through the trigram indexes up to @stop_at.</summary>
+    public string CountFailedJobs(FailedJobFilter filter) =>
+        $"SELECT count(*) FROM (SELECT 1 FROM {_schema}.job j WHERE {FailedMatch(filter)} LIMIT @stop_at) m";
+
+    /// <summary>Rows (walked, matched): how many of the newest @budget failed jobs were read, and how many of them match.</summary>
+    public string SampleFailedJobs(FailedJobFilter filter) => $"""
+        SELECT count(*), count(*) FILTER (WHERE {FailedMatch(filter)}) FROM ({NewestFailed("")}) j
+        """;
+
+    /// <summary>
+    /// Rows (matched, walked): the matches among the newest @budget failed jobs, counted up to @stop_at; and, only when
+    /// fewer were found, how many failed jobs the walk had (fewer than @budget: it read them all and the count is exact).
+    /// </summary>
+    public string CountFailedJobsWalk(FailedJobFilter filter) => $"""
+        SELECT m.matched,
+               CASE WHEN m.matched < @stop_at
+                    THEN (SELECT count(*) FROM (SELECT 1 FROM {_schema}.job WHERE state = 'Failed' ORDER BY state_changed_at DESC, id DESC LIMIT @budget) a)
+               END
+        FROM (SELECT count(*) AS matched FROM (SELECT 1 FROM ({NewestFailed("")}) j WHERE {FailedMatch(filter)} LIMIT @stop_at) x) m
+        """;
+
+    // The newest @budget failed jobs in the order of job_state_changed_ix, with the columns a summary and the filter read.
+    // The LIMIT keeps the planner on the index: it cannot tell how many rows the filter will keep.
+    private string NewestFailed(string condition) => $"""
+        SELECT id, type, method, queue, state, state_reason, created_at, state_changed_at, state_data, retry_count, recurring_job_id
+        FROM {_schema}.job WHERE state = 'Failed' {condition}
+        ORDER BY state_changed_at DESC, id DESC
+        LIMIT @budget
+        """;
 
     // job_state_changed_ix reads the failed jobs alone, newest first; only the filter's given parts are checked on
     // those rows (no "@p IS NULL OR …", which would keep a generic plan from seeing what is asked). The display name

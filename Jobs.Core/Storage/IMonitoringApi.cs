@@ -12,8 +12,12 @@ public interface IMonitoringApi
     /// <summary>A page of the failed jobs that match <paramref name="filter"/>, newest state change first.</summary>
     Task<IReadOnlyList<JobSummary>> GetFailedJobsAsync(FailedJobFilter filter, int skip, int take, CancellationToken cancellationToken);
 
-    /// <summary>How many failed jobs match <paramref name="filter"/>.</summary>
-    Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken);
+    /// <summary>
+    /// How many failed jobs match <paramref name="filter"/>, counted up to <paramref name="limit"/> (at least 1): when
+    /// more match, the count says "more than <paramref name="limit"/>" (<see cref="LimitedCount.IsLowerBound"/>), so a
+    /// filter that matches most of a large table costs no more than one that matches <paramref name="limit"/> jobs.
+    /// </summary>
+    Task<LimitedCount> CountFailedJobsAsync(FailedJobFilter filter, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Up to <paramref name="take"/> failed jobs matching <paramref name="filter"/> that come after <paramref name="after"/>

@@ -63,8 +63,10 @@ internal static class DashboardApi
             }
 
             var failed = await context.Monitoring.GetFailedJobsAsync(filter, page.Skip, page.Size, context.Aborted);
-            var total = await context.Monitoring.CountFailedJobsAsync(filter, context.Aborted);
-            return Results.Json(new { page = page.Page, size = page.Size, total, jobs = failed });
+            var total = filter.IsEmpty
+                ? new LimitedCount((await context.Monitoring.GetStatisticsAsync(context.Aborted)).Failed, false)
+                : await context.Monitoring.CountFailedJobsAsync(filter, context.Options.FailedCountLimit, context.Aborted);
+            return Results.Json(new { page = page.Page, size = page.Size, total = total.Value, totalIsLowerBound = total.IsLowerBound, jobs = failed });
         }
 
         var jobs = retries

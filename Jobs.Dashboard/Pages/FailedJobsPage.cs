@@ -30,21 +30,31 @@ internal static class FailedJobsPage
 
         var statistics = await context.Monitoring.GetStatisticsAsync(context.Aborted);
         var jobs = await context.Monitoring.GetFailedJobsAsync(filter, page.Skip, page.Size, context.Aborted);
-        var total = filter.IsEmpty ? statistics.Failed : await context.Monitoring.CountFailedJobsAsync(filter, context.Aborted);
+        var total = filter.IsEmpty
+            ? new LimitedCount(statistics.Failed, false)
+            : await context.Monitoring.CountFailedJobsAsync(filter, context.Options.FailedCountLimit, context.Aborted);
         var returnUrl = JobListPage.ReturnUrl(context);
+        var what = MatchingFailedJobActions.Describe(filter);
 
         var body = new HtmlWriter();
         body.Append($"<h1>Failed jobs</h1>");
         WriteFilterForm(body, context, filter);
         if (!filter.IsEmpty)
         {
-            body.Append($"<p class=\"muted\">{Format.Number(total)} failed {(total == 1 ? "job" : "jobs")} {MatchingFailedJobActions.Describe(filter)}.</p>");
+            if (total.IsLowerBound)
+            {
+                body.Append($"<p class=\"muted\">More than {Format.Number(total.Value)} failed jobs {what} (counting stops there).</p>");
+            }
+            else
+            {
+                body.Append($"<p class=\"muted\">{Format.Number(total.Value)} failed {(total.Value == 1 ? "job" : "jobs")} {what}.</p>");
+            }
         }
 
-        if (context.CanAct && total > 0)
+        if (context.CanAct && total.Value > 0)
         {
-            var count = Format.Number(total);
-            var what = MatchingFailedJobActions.Describe(filter);
+            // "10,000+" when the count stopped at its limit: the actions still walk every match.
+            var count = total.ToString();
             body.Append($"<div class=\"toolbar\">");
             MatchingButton(body, context, "/actions/failed/requeue", filter, returnUrl, $"Retry all {count} matching", "primary",
                 $"Retry all {count} failed jobs {what}? They are requeued and run again.");
@@ -54,7 +64,7 @@ internal static class FailedJobsPage
         }
 
         JobTable.Write(body, context, jobs, FailedState.StateName, returnUrl);
-        Pager.Write(body, context, "/failed", page, total, FailedJobFilterRequest.ToQuery(filter));
+        Pager.Write(body, context, "/failed", page, total, jobs.Count, FailedJobFilterRequest.ToQuery(filter));
         await DashboardLayout.WriteAsync(context, FailedState.StateName, body, statistics);
     }
 

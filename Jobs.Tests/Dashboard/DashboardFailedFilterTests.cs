@@ -77,12 +77,59 @@ public abstract class DashboardFailedFilterTests
 
         Assert.That(await _host.FlashAfterAsync(response), Is.EqualTo("Requeued 600 failed jobs matching method 'DashboardSampleJob.Report'."));
         var monitoring = _host.Storage.Monitoring;
-        Assert.That(await monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), default), Is.Zero);
-        Assert.That(await monitoring.CountFailedJobsAsync(FailedJobFilter.None, default), Is.EqualTo(600));
+        Assert.That(await monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), 10_000, default), Is.EqualTo(new LimitedCount(0, false)));
+        Assert.That(await monitoring.CountFailedJobsAsync(FailedJobFilter.None, 10_000, default), Is.EqualTo(new LimitedCount(600, false)));
         Assert.That(await _host.StateOfAsync(reports[0]), Is.EqualTo(EnqueuedState.StateName));
         Assert.That(await _host.StateOfAsync(reports[^1]), Is.EqualTo(EnqueuedState.StateName));
         Assert.That(await _host.StateOfAsync(runs[0]), Is.EqualTo(FailedState.StateName));
         Assert.That(await _host.StateOfAsync(runs[^1]), Is.EqualTo(FailedState.StateName));
+    }
+
+    [Test]
+    public async Task FailedPage_SaysMoreThanTheLimit_AndRetryAllStillRequeuesEveryMatch_WhenTheCountStopsAtItsLimit()
+    {
+        var schema = CreateSchema();
+        try
+        {
+            await using var host = await DashboardTestHost.StartAsync(o => o.FailedCountLimit = 3, postgreSqlSchema: schema);
+            var reports = await CreateManyFailedAsync(5, report: true, host);
+            var runs = await CreateManyFailedAsync(2, report: false, host);
+            const string Filter = "method=DashboardSampleJob.Report";
+
+            var first = WebUtility.HtmlDecode(await host.Client.GetStringAsync($"/jobs/failed?{Filter}&size=2"));
+            var second = WebUtility.HtmlDecode(await host.Client.GetStringAsync($"/jobs/failed?{Filter}&size=2&page=2"));
+            var last = WebUtility.HtmlDecode(await host.Client.GetStringAsync($"/jobs/failed?{Filter}&size=2&page=3"));
+            var listed = await host.Client.GetFromJsonAsync<JsonElement>($"/jobs/api/jobs?state=failed&{Filter}");
+            var all = await host.Client.GetFromJsonAsync<JsonElement>("/jobs/api/jobs?state=failed");
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(first, Does.Contain("More than 3 failed jobs matching method 'DashboardSampleJob.Report'"));
+                Assert.That(first, Does.Contain("Retry all 3+ matching").And.Contain("Delete all 3+ matching"));
+                Assert.That(first, Does.Contain("more than 3 in all").And.Contain($"page=2&size=2&{Filter}"));
+                Assert.That(second, Does.Contain($"page=3&size=2&{Filter}"), "a full page past the count links to the next one");
+                Assert.That(last, Does.Contain($"#{reports[0]}<").And.Not.Contain($"page=4&size=2&{Filter}"), "the last page ends the list");
+                Assert.That(listed.GetProperty("total").GetInt64(), Is.EqualTo(3));
+                Assert.That(listed.GetProperty("totalIsLowerBound").GetBoolean(), Is.True);
+                Assert.That(all.GetProperty("total").GetInt64(), Is.EqualTo(7), "without a filter the counter is exact");
+                Assert.That(all.GetProperty("totalIsLowerBound").GetBoolean(), Is.False);
+            });
+
+            var response = await host.PostFormAsync(
+                "/jobs/actions/failed/requeue", ("method", "DashboardSampleJob.Report"), ("exception", ""), ("queue", ""), ("returnUrl", $"/jobs/failed?{Filter}"));
+
+            Assert.That(await host.FlashAfterAsync(response), Is.EqualTo("Requeued 5 failed jobs matching method 'DashboardSampleJob.Report'."));
+            Assert.That(await host.StateOfAsync(reports[0]), Is.EqualTo(EnqueuedState.StateName));
+            Assert.That(await host.StateOfAsync(reports[^1]), Is.EqualTo(EnqueuedState.StateName));
+            Assert.That(await host.StateOfAsync(runs[0]), Is.EqualTo(FailedState.StateName));
+        }
+        finally
+        {
+            if (schema is not null)
+            {
+                await DropSchemaAsync(schema);
+            }
+        }
     }
 
     [Test]
@@ -205,18 +252,19 @@ public abstract class DashboardFailedFilterTests
     }
 
     /// <summary>Failed jobs of one method, moved to Failed in one batch (through the client the retry filter would schedule them instead).</summary>
-    private async Task<List<string>> CreateManyFailedAsync(int count, bool report)
+    private async Task<List<string>> CreateManyFailedAsync(int count, bool report, DashboardTestHost? on = null)
     {
+        var host = on ?? _host;
         var ids = new List<string>(count);
         for (var i = 0; i < count; i++)
         {
             var text = "n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             ids.Add(report
-                ? await _host.Jobs.EnqueueAsync<DashboardSampleJob>(j => j.Report(text))
-                : await _host.EnqueueAsync(text));
+                ? await host.Jobs.EnqueueAsync<DashboardSampleJob>(j => j.Report(text))
+                : await host.EnqueueAsync(text));
         }
 
-        var applied = await _host.Storage.ChangeStatesAsync(
+        var applied = await host.Storage.ChangeStatesAsync(
             ids.Select(id => new StateChange(id, new FailedState(new InvalidOperationException("Outage"))) { ExpectedStates = ["Enqueued"] }).ToList(),
             CancellationToken.None);
         Assert.That(applied.All(a => a), Is.True);

@@ -20,6 +20,7 @@ public sealed class JobsDashboardOptionsTests
         Assert.That(options.ReadOnly, Is.False);
         Assert.That(options.DefaultPageSize, Is.EqualTo(20));
         Assert.That(options.StatsPollingIntervalMs, Is.EqualTo(2000));
+        Assert.That(options.FailedCountLimit, Is.EqualTo(10_000));
         Assert.That(options.SignOutPath, Is.Null);
     }
 
@@ -53,4 +54,11 @@ public sealed class JobsDashboardOptionsTests
     [TestCase(501)]
     public void Validate_Throws_WhenThePageSizeIsOutOfRange(int size) =>
         Assert.That(() => new JobsDashboardOptions { DefaultPageSize = size }.Validate(), Throws.ArgumentException);
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void Validate_Throws_WhenTheFailedCountLimitIsBelowOne(int limit) =>
+        Assert.That(
+            () => new JobsDashboardOptions { FailedCountLimit = limit }.Validate(),
+            Throws.ArgumentException.With.Message.Contains("FailedCountLimit must be at least 1"));
 }

@@ -486,6 +486,115 @@ public sealed class PostgreSqlMonitoringApiTests
         Assert.That(plan, Does.Contain("job_expire_ix").And.Contain("task_statistics_daily_pkey").And.Not.Contain("Seq Scan on task_statistics_daily"), plan);
     }
 
+    // Defaults: every row fits the first walk and the sample. Small budgets: pages and counts are found by walking the
+    // newest jobs in order when the filter is common there, by the trigram indexes when it is rare or the budget runs out.
+    [TestCase(1_000, 40_000, 1_000)]
+    [TestCase(10, 40, 20)]
+    [TestCase(1, 1, 1)]
+    public async Task FilteredFailedJobs_PagesAndCountsMatchEveryFailedJobTestedOneByOne_WhateverWayTheyAreFound(int walkMinimum, int walkMaximum, int sample)
+    {
+        await FillWithFailedJobsAsync();
+        var monitoring = (PostgreSqlMonitoringApi)Monitoring;
+        monitoring.FailedWalkMinimum = walkMinimum;
+        monitoring.FailedWalkMaximum = walkMaximum;
+        monitoring.FailedCountSample = sample;
+        var failed = await Monitoring.GetJobsAsync(FailedState.StateName, 0, 1_000, _ct);
+        Assert.That(failed, Has.Count.EqualTo(392));
+        FailedJobFilter[] filters =
+        [
+            new(Method: "ReportTask.Build"),
+            new(Method: "emailtask"),
+            new(ExceptionType: "Timeout"),
+            new(Method: "Build", Queue: "emails"),
+            new(Method: "Build", ExceptionType: "InvalidOperation"),
+            new(Method: "NoSuchMethod"),
+        ];
+
+        foreach (var filter in filters)
+        {
+            var expected = failed.Where(job => Matches(job, filter)).Select(job => job.Id).ToList();
+            foreach (var (skip, take) in new[] { (0, 10), (10, 10), (130, 10), (150, 20), (155, 10), (0, 500) })
+            {
+                var page = await Monitoring.GetFailedJobsAsync(filter, skip, take, _ct);
+                Assert.That(page.Select(j => j.Id), Is.EqualTo(expected.Skip(skip).Take(take)), $"{filter}, skip {skip}, take {take}");
+            }
+
+            foreach (var limit in new[] { 1, 50, 140, expected.Count - 1, expected.Count, 1_000 }.Where(l => l > 0))
+            {
+                Assert.That(
+                    await Monitoring.CountFailedJobsAsync(filter, limit, _ct),
+                    Is.EqualTo(LimitedCount.Of(expected.Count, limit)),
+                    $"{filter}, limit {limit}");
+            }
+
+            var walked = new List<string>();
+            FailedJobCursor? after = null;
+            IReadOnlyList<JobSummary> batch;
+            while ((batch = await Monitoring.GetFailedJobsAfterAsync(filter, after, 7, _ct)).Count > 0)
+            {
+                walked.AddRange(batch.Select(j => j.Id));
+                after = FailedJobCursor.After(batch[^1]);
+                Assert.That(walked, Has.Count.LessThanOrEqualTo(expected.Count), $"{filter}: the walk must end");
+            }
+
+            Assert.That(walked, Is.EqualTo(expected), $"{filter}, walked by cursor");
+        }
+    }
+
+    [Test]
+    public async Task FilteredFailedJobs_ReadTheNewestFailedJobsThroughTheStateIndex_WhenAFilterMatchesMostOfThem()
+    {
+        await using var connection = await FillWithHistoryAsync();
+        var queries = new PostgreSqlMonitoringQueries(_storage.Schema, _storage.Queries.RecurringColumns);
+        var filter = new FailedJobFilter(Method: "ReportTask.Build");
+        Npgsql.NpgsqlParameter[] Parameters() =>
+        [
+            new Npgsql.NpgsqlParameter<string>("method", "%ReportTask.Build%"),
+            new Npgsql.NpgsqlParameter<int>("skip", 20),
+            new Npgsql.NpgsqlParameter<int>("take", 20),
+            new Npgsql.NpgsqlParameter<int>("budget", 2_000),
+            new Npgsql.NpgsqlParameter<long>("stop_at", 10_001),
+        ];
+
+        var page = await ExplainAsync(connection, queries.FailedJobsWalk(filter, afterCursor: false), Parameters());
+        var count = await ExplainAsync(connection, queries.CountFailedJobsWalk(filter), Parameters());
+
+        Assert.That(page, Does.Contain("job_state_changed_ix").And.Not.Contain("trgm").And.Not.Contain("Sort"), page);
+        Assert.That(count, Does.Contain("job_state_changed_ix").And.Not.Contain("trgm").And.Not.Contain("Sort"), count);
+    }
+
+    /// <summary>
+    /// 400 jobs a second apart (two share each second), 392 of them Failed. Among the newest 150, nine in ten are
+    /// ReportTask.Build; among the older ones, one in ten. One in 37 failed with a timeout; one in three was in "emails".
+    /// </summary>
+    private async Task FillWithFailedJobsAsync()
+    {
+        await _storage.InitializeAsync(_ct);
+        await using var connection = await PostgreSqlTestDatabase.OpenConnectionAsync();
+        await using var fill = new Npgsql.NpgsqlCommand(
+            $"""
+            INSERT INTO "{_schema}".job (type, method, parameter_types, arguments, queue, state, state_data, state_changed_at, created_at)
+            SELECT CASE WHEN report THEN 'Jobs.Tests.Reports.ReportTask, Jobs.Tests' ELSE 'Mail.EmailTask`1[[System.String]], Mail' END,
+                   CASE WHEN report THEN 'Build' ELSE 'Send' END,
+                   ARRAY[]::text[], '[]', CASE WHEN i % 3 = 0 THEN 'emails' ELSE 'default' END,
+                   CASE WHEN i % 50 = 7 THEN 'Succeeded' ELSE 'Failed' END,
+                   jsonb_build_object('ExceptionType', CASE WHEN i % 37 = 0 THEN 'System.TimeoutException' ELSE 'System.InvalidOperationException' END,
+                                      'ExceptionMessage', 'boom'),
+                   @start - make_interval(secs => i / 2), @start - make_interval(secs => i / 2)
+            FROM (SELECT i, (i <= 150 AND i % 10 <> 0) OR (i > 150 AND i % 10 = 0) AS report FROM generate_series(1, 400) i) g;
+            ANALYZE "{_schema}".job;
+            """,
+            connection);
+        fill.Parameters.Add(new Npgsql.NpgsqlParameter<DateTimeOffset>("start", Start));
+        await fill.ExecuteNonQueryAsync();
+    }
+
+    private static bool Matches(JobSummary job, FailedJobFilter filter) =>
+        (filter.Method is null || job.DisplayName.Contains(filter.Method, StringComparison.OrdinalIgnoreCase))
+        && (filter.ExceptionType is null
+            || (job.StateData.TryGetValue("ExceptionType", out var exception) && exception.Contains(filter.ExceptionType, StringComparison.OrdinalIgnoreCase)))
+        && (filter.Queue is null || job.Queue == filter.Queue);
+
     /// <summary>
     /// Migrates the schema and fills it as months of use would: 200,000 jobs over 140 days, and a year of daily
     /// figures of 50 tasks. Returns an open connection.

@@ -1453,9 +1453,35 @@ public abstract class JobStorageContractTests
             Assert.That(await Ids(new FailedJobFilter(Queue: "emails")), Is.EqualTo(new[] { reportTimeout }));
             Assert.That(await Ids(new FailedJobFilter(Method: "Report", ExceptionType: "InvalidOperation", Queue: "default")), Is.EqualTo(new[] { reportInvalid }));
             Assert.That(await Ids(new FailedJobFilter(Method: "%")), Is.Empty, "wildcards are taken literally");
-            Assert.That(await Monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), default), Is.EqualTo(2));
-            Assert.That(await Monitoring.CountFailedJobsAsync(FailedJobFilter.None, default), Is.EqualTo(3));
+            Assert.That(await Monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "Report"), 100, default), Is.EqualTo(new LimitedCount(2, false)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(FailedJobFilter.None, 100, default), Is.EqualTo(new LimitedCount(3, false)));
             Assert.That((await Monitoring.GetFailedJobsAsync(new FailedJobFilter(Method: "Report"), 1, 10, default)).Select(j => j.Id), Is.EqualTo(new[] { reportTimeout }));
+        });
+    }
+
+    [Test]
+    public async Task CountFailedJobsAsync_SaysMoreThanTheLimit_OnlyWhenMoreJobsMatch()
+    {
+        for (var i = 0; i < 7; i++)
+        {
+            await CreateFailedAsync(ContractSampleJob.Report("r" + i.ToString(CultureInfo.InvariantCulture)), "default", new TimeoutException("slow"));
+        }
+
+        await CreateFailedAsync(ContractSampleJob.Run(), "default", new InvalidOperationException("other"));
+        await CreateFailedAsync(ContractSampleJob.Run(), "default", new InvalidOperationException("other"));
+        var reports = new FailedJobFilter(Method: "BuildReport");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Monitoring.CountFailedJobsAsync(reports, 5, default), Is.EqualTo(new LimitedCount(5, true)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(reports, 6, default), Is.EqualTo(new LimitedCount(6, true)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(reports, 7, default), Is.EqualTo(new LimitedCount(7, false)), "exactly the limit is exact");
+            Assert.That(await Monitoring.CountFailedJobsAsync(reports, 10_000, default), Is.EqualTo(new LimitedCount(7, false)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(new FailedJobFilter(ExceptionType: "Timeout"), 1, default), Is.EqualTo(new LimitedCount(1, true)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(new FailedJobFilter(Method: "NoSuchMethod"), 1, default), Is.EqualTo(new LimitedCount(0, false)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(FailedJobFilter.None, 8, default), Is.EqualTo(new LimitedCount(8, true)));
+            Assert.That(await Monitoring.CountFailedJobsAsync(FailedJobFilter.None, 9, default), Is.EqualTo(new LimitedCount(9, false)));
+            Assert.That(() => Monitoring.CountFailedJobsAsync(reports, 0, default), Throws.InstanceOf<ArgumentOutOfRangeException>());
         });
     }
 

@@ -22,10 +22,11 @@ internal sealed class InMemoryMonitoringApi : IMonitoringApi
         return Read<IReadOnlyList<JobSummary>>(cancellationToken, s => s.FailedJobs(filter, null, skip, take));
     }
 
-    public Task<long> CountFailedJobsAsync(FailedJobFilter filter, CancellationToken cancellationToken)
+    public Task<LimitedCount> CountFailedJobsAsync(FailedJobFilter filter, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return Read(cancellationToken, s => s.CountFailedJobs(filter));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return Read(cancellationToken, s => LimitedCount.Of(s.CountFailedJobs(filter, limit + 1L), limit));
     }
 
     public Task<IReadOnlyList<JobSummary>> GetFailedJobsAfterAsync(FailedJobFilter filter, FailedJobCursor? after, int take, CancellationToken cancellationToken)

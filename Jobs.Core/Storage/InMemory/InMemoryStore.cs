@@ -652,8 +652,11 @@ internal sealed class InMemoryStore
     public List<JobSummary> FailedJobs(FailedJobFilter filter, FailedJobCursor? after, int skip, int take) =>
         MatchingFailed(filter, after).Skip(Math.Max(skip, 0)).Take(Math.Max(take, 0)).Select(ToSummary).ToList();
 
-    public long CountFailedJobs(FailedJobFilter filter) =>
-        filter.IsEmpty ? _byState[FailedState.StateName].Count : MatchingFailed(filter, null).LongCount();
+    /// <summary>The matching failed jobs, counted no further than <paramref name="stopAt"/>.</summary>
+    public long CountFailedJobs(FailedJobFilter filter, long stopAt) =>
+        filter.IsEmpty
+            ? Math.Min(_byState[FailedState.StateName].Count, stopAt)
+            : MatchingFailed(filter, null).Take((int)Math.Min(stopAt, int.MaxValue)).LongCount();
 
     public List<JobSummary> Retries(int skip, int take) => Page(_retries, skip, take);
 
