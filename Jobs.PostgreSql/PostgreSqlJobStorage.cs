@@ -831,6 +831,12 @@ public sealed class PostgreSqlJobStorage : IJobStorage, ISynchronousJobCreation
         ISet<string>? announceLater = null,
         bool async = true)
     {
+        if (jobs is [{ InitialState: not States.AwaitingState, RecurringJobId: null } plain])
+        {
+            var now = (createdAt ?? TimeProvider.GetUtcNow()).ToUniversalTime();
+            return [await CreatePlainJobOnAsync(connection, transaction, plain, now, announceLater, async, cancellationToken)];
+        }
+
         var ids = new List<string>(jobs.Count);
         for (var start = 0; start < jobs.Count; start += CreateChunkSize)
         {
@@ -930,6 +936,60 @@ public sealed class PostgreSqlJobStorage : IJobStorage, ISynchronousJobCreation
         }
 
         return ids;
+    }
+
+    /// <summary>One job with <see cref="PostgreSqlQueries.CreatePlainJob"/>: the client's Enqueue and Schedule.</summary>
+    private async Task<string> CreatePlainJobOnAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        NewJob job,
+        DateTimeOffset now,
+        ISet<string>? announceLater,
+        bool async,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        States.QueueNames.Validate(job.Queue);
+        var state = job.InitialState;
+        await using var command = new NpgsqlCommand(announceLater is null ? Queries.CreatePlainJob : Queries.CreatePlainJobUnannounced, connection, transaction);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<string> { TypedValue = job.Invocation.Type });
+        p.Add(new NpgsqlParameter<string> { TypedValue = job.Invocation.Method });
+        p.Add(new NpgsqlParameter<string> { TypedValue = PostgreSqlReaders.JoinParameterTypes(job.Invocation.ParameterTypes) });
+        p.Add(new NpgsqlParameter<string> { TypedValue = job.Invocation.Arguments });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state is States.EnqueuedState { Queue: { } named } ? named : job.Queue });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state.Name });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)state.Reason ?? DBNull.Value });
+        p.Add(new NpgsqlParameter<string> { TypedValue = PostgreSqlReaders.SerializeData(state.SerializeData()) });
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = state is States.ScheduledState scheduled ? scheduled.EnqueueAt.UtcDateTime : (object)DBNull.Value });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now });
+        p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = now + Options.JobRetention });
+        var reader = async ? await command.ExecuteReaderAsync(cancellationToken) : command.ExecuteReader();
+        try
+        {
+            if (!(async ? await reader.ReadAsync(cancellationToken) : reader.Read()))
+            {
+                throw new InvalidOperationException("Creating a job returned no row.");
+            }
+
+            if (announceLater is not null && !reader.IsDBNull(1))
+            {
+                announceLater.Add(reader.GetString(1));
+            }
+
+            return reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            if (async)
+            {
+                await reader.DisposeAsync();
+            }
+            else
+            {
+                reader.Dispose();
+            }
+        }
     }
 
     /// <summary>Runs an operation on a pooled connection through the retry pipeline, after the schema is ready.</summary>

@@ -13,6 +13,8 @@ internal sealed class PostgreSqlQueries
 
         CreateJobs = CreateJobsSql(s, notify);
         CreateJobsUnannounced = CreateJobsSql(s, null);
+        CreatePlainJob = CreatePlainJobSql(s, notify);
+        CreatePlainJobUnannounced = CreatePlainJobSql(s, null);
 
         // Run first in a batch (one implicit transaction): that transaction commits without waiting for the WAL flush.
         RelaxCommit = "SELECT set_config('synchronous_commit', 'off', true)";
@@ -342,6 +344,18 @@ internal sealed class PostgreSqlQueries
     /// <summary><see cref="CreateJobs"/> without the notification: the caller announces the queues after its commit.</summary>
     public string CreateJobsUnannounced { get; }
 
+    /// <summary>
+    /// <see cref="CreateJobs"/> for one job that is neither a continuation nor a recurring job's run (every client
+    /// Enqueue and Schedule): no input set, parent lookup or recurring update to plan and run, and positional parameters
+    /// ($1 type, $2 method, $3 parameter types, $4 arguments, $5 queue, $6 state, $7 reason, $8 state data, $9 scheduled
+    /// at, $10 now, $11 expire at), so the client does not parse the statement for names either. Returns the id and the
+    /// queue when Enqueued.
+    /// </summary>
+    public string CreatePlainJob { get; }
+
+    /// <summary><see cref="CreatePlainJob"/> without the notification.</summary>
+    public string CreatePlainJobUnannounced { get; }
+
     /// <summary>Notifies listeners of queues (@queues) in a transaction of its own, committed without waiting for the WAL flush.</summary>
     public string AnnounceQueues { get; }
 
@@ -515,6 +529,36 @@ internal sealed class PostgreSqlQueries
           UNION ALL
           SELECT m.ord, NULL, m.parent, NULL, 0 FROM missing m
         ) x ORDER BY x.ord
+        """;
+    }
+
+    private static string CreatePlainJobSql(string s, string? notify)
+    {
+        var notified = notify is null
+            ? string.Empty
+            : $",\n    notified AS (SELECT {notify} FROM (SELECT queue FROM ins WHERE state = 'Enqueued') x)";
+        var notifiedCount = notify is null ? "0" : "(SELECT count(*) FROM notified)";
+        return $$"""
+        WITH ins AS (
+          INSERT INTO {{s}}.job (type, method, parameter_types, arguments, queue, state, state_reason, state_data,
+                                 state_changed_at, created_at, enqueued_at, scheduled_at, expire_at)
+          VALUES ($1::text, $2::text, string_to_array($3::text, chr(31)), $4::text, $5::text, $6::text, $7::text, $8::jsonb,
+                  $10::timestamptz, $10::timestamptz,
+                  CASE WHEN $6::text = 'Enqueued' THEN $10::timestamptz END,
+                  CASE WHEN $6::text = 'Scheduled' THEN $9::timestamptz END,
+                  CASE WHEN $6::text IN ('Succeeded', 'Deleted') THEN $11::timestamptz END)
+          RETURNING id, state, queue
+        ),
+        hist AS (
+          INSERT INTO {{s}}.job_history (job_id, state, reason, data, created_at)
+          SELECT id, state, $7::text, $8::jsonb, $10::timestamptz FROM ins
+        ),
+        cnt AS (
+          INSERT INTO {{s}}.counter (key, value)
+          SELECT 'state:' || state, 1 FROM ins
+          UNION ALL SELECT 'queue:' || queue, 1 FROM ins WHERE state = 'Enqueued'
+        ){{notified}}
+        SELECT id, CASE WHEN state = 'Enqueued' THEN queue END AS enqueued_queue, {{notifiedCount}} AS notified FROM ins
         """;
     }
 

@@ -95,6 +95,53 @@ public abstract class JobStorageContractTests
         });
     }
 
+    private static IEnumerable<TestCaseData> FirstStates()
+    {
+        yield return new TestCaseData(new EnqueuedState("emails", "Enqueued by a test")).SetArgDisplayNames("Enqueued");
+        yield return new TestCaseData(new ScheduledState(StartTime.AddHours(1), "Scheduled by a test")).SetArgDisplayNames("Scheduled");
+        yield return new TestCaseData(new DeletedState("Deleted by a test")).SetArgDisplayNames("Deleted");
+    }
+
+    [TestCaseSource(nameof(FirstStates))]
+    public async Task CreateJobAsync_StoresJobAsInABatch_WhenJobIsCreatedAlone(IState state)
+    {
+        var before = await Monitoring.GetStatisticsAsync(default);
+
+        var alone = await Storage.CreateJobAsync(new NewJob(ContractSampleJob.Run(7), "emails", state), default);
+        var batch = await Storage.CreateJobsAsync([new NewJob(ContractSampleJob.Run(7), "emails", state), new NewJob(ContractSampleJob.Run(8), "emails", state)], default);
+
+        var stored = await Monitoring.GetJobDetailsAsync(alone, default);
+        var reference = await Monitoring.GetJobDetailsAsync(batch[0], default);
+        var after = await Monitoring.GetStatisticsAsync(default);
+        Assert.That(stored, Is.Not.Null);
+        Assert.That(reference, Is.Not.Null);
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored!.Summary, Is.EqualTo(reference!.Summary).Using<JobSummary>(SameSummary));
+            Assert.That(stored.History.Select(Describe), Is.EqualTo(reference.History.Select(Describe)));
+            Assert.That(stored.ExpireAt, Is.EqualTo(reference.ExpireAt));
+            Assert.That(stored.ParentId, Is.Null);
+            Assert.That(Count(after, state.Name) - Count(before, state.Name), Is.EqualTo(3), "the state's count");
+            Assert.That(after.Queues - before.Queues, Is.EqualTo(state is EnqueuedState ? 1 : 0), "queues with jobs");
+        });
+    }
+
+    private static bool SameSummary(JobSummary a, JobSummary b) =>
+        a.DisplayName == b.DisplayName && a.Queue == b.Queue && a.StateName == b.StateName && a.StateReason == b.StateReason
+        && a.CreatedAt == b.CreatedAt && a.StateChangedAt == b.StateChangedAt && a.RetryCount == b.RetryCount
+        && a.RecurringJobId == b.RecurringJobId && a.StateData.OrderBy(p => p.Key).SequenceEqual(b.StateData.OrderBy(p => p.Key));
+
+    private static string Describe(StateHistoryEntry entry) =>
+        $"{entry.StateName} | {entry.Reason} | {entry.CreatedAt:O} | {string.Join(", ", entry.Data.OrderBy(p => p.Key).Select(p => p.Key + "=" + p.Value))}";
+
+    private static long Count(JobStatistics statistics, string state) => state switch
+    {
+        EnqueuedState.StateName => statistics.Enqueued,
+        ScheduledState.StateName => statistics.Scheduled,
+        DeletedState.StateName => statistics.Deleted,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "No count for this state in the test."),
+    };
+
     [Test]
     public async Task CreateJobsAsync_ReturnsIdsInOrderGiven_WhenManyJobsAreCreated()
     {
