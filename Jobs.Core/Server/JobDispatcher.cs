@@ -139,6 +139,7 @@ internal sealed class JobDispatcher : IDisposable
     {
         var errorDelay = TimeSpan.Zero;
         Task? wake = null;
+        var busy = false;
         try
         {
             while (!stopping.IsCancellationRequested)
@@ -158,11 +159,17 @@ internal sealed class JobDispatcher : IDisposable
 
                 try
                 {
-                    // The fetch is sent first, so the wait's look for Enqueued jobs does not delay it. The wait is
-                    // registered while the fetch runs: a job committed meanwhile is announced to it, or found by its
-                    // look, so it wakes the wait below at once instead of being found only at the next poll.
+                    // The fetch is sent first, so the wait's look for Enqueued jobs does not delay it. After a short
+                    // fetch (the queues looked drained) the wait is registered while this fetch runs: a job committed
+                    // meanwhile is announced to it, or found by its look, so it wakes the wait below at once instead of
+                    // being found only at the next poll. After a full fetch the queues are busy and the wait would only
+                    // look for what the next fetch takes anyway: it is registered once a fetch comes back short.
                     var fetching = _storage.FetchNextAsync(new FetchRequest(_queues, free, _serverId), stopping);
-                    wake ??= _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
+                    if (!busy)
+                    {
+                        wake ??= _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
+                    }
+
                     var jobs = await fetching;
                     Interlocked.Add(ref _free, -jobs.Count);
                     var claimedAt = _time.GetTimestamp();
@@ -172,14 +179,15 @@ internal sealed class JobDispatcher : IDisposable
                     }
 
                     errorDelay = TimeSpan.Zero;
-                    if (jobs.Count < free)
+                    busy = jobs.Count >= free;
+                    if (!busy)
                     {
                         // The queues are drained for now: sleep until a job is announced or the poll interval passes.
-                        var pending = wake;
+                        var pending = wake ?? _storage.WaitForJobsAsync(_queues, _pollInterval, stopping);
                         wake = null;
                         await pending;
                     }
-                    else if (wake.IsCompleted)
+                    else if (wake is { IsCompleted: true })
                     {
                         // Already signaled (or timed out) while the batch was full: listen afresh next time.
                         _ = wake.Exception;
