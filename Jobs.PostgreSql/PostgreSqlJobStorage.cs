@@ -948,7 +948,6 @@ public sealed class PostgreSqlJobStorage : IJobStorage, ISynchronousJobCreation
         bool async,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
         States.QueueNames.Validate(job.Queue);
         var state = job.InitialState;
         await using var command = new NpgsqlCommand(announceLater is null ? Queries.CreatePlainJob : Queries.CreatePlainJobUnannounced, connection, transaction);

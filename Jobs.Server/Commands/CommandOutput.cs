@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 
@@ -8,6 +9,10 @@ internal static class CommandOutput
 {
     /// <summary>camelCase, indented, enums as names: for scripts (<c>--json</c>).</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The <c>--json</c> option of the listing commands.</summary>
+    public static Option<bool> CreateJsonOption() =>
+        new("--json") { Description = "Writes a JSON array for scripts instead of the table." };
 
     /// <summary>A time in UTC to the second, or "-".</summary>
     public static string Time(DateTimeOffset? time) =>

@@ -14,7 +14,7 @@ internal static class ListCommand
 
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Writes a JSON array for scripts instead of the table." };
+        var json = CommandOutput.CreateJsonOption();
         var command = new Command("list", "Lists the recurring jobs and tasks: cron, time zone, next run, last run and its state, paused.")
         {
             json,

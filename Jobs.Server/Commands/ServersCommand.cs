@@ -8,7 +8,7 @@ internal static class ServersCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Writes a JSON array for scripts instead of the table." };
+        var json = CommandOutput.CreateJsonOption();
         var command = new Command("servers", "Lists the job servers: name, workers, queues, started, last heartbeat.")
         {
             json,
